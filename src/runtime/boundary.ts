@@ -1,0 +1,24 @@
+import { PddApiError, PddError, redactSecret } from "../client/errors";
+import { secretToRedact } from "./session";
+
+/** Is `err` the service's answer `code` (e.g. `record_exists`)? */
+export function isApiError(err: unknown, ...codes: string[]): err is PddApiError {
+  return err instanceof PddApiError && codes.includes(err.code);
+}
+
+/**
+ * Runs a provider method and turns whatever it throws into an Error whose message says what was
+ * being done, with the token scrubbed: the message is what the engine prints and may persist.
+ */
+export async function atBoundary<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const secret = secretToRedact();
+    const text = secret ? redactSecret(`${what}: ${message}`, secret) : `${what}: ${message}`;
+    const wrapped = new Error(text);
+    if (err instanceof PddError) Object.assign(wrapped, { code: err.code });
+    throw wrapped;
+  }
+}

@@ -1,0 +1,70 @@
+import { PddClient } from "../client/client";
+import type { PddClientEvent } from "../client/types";
+import type { ConfigSource, PddSettings } from "../config";
+import { resolveEndpoint, resolveSettings } from "../config";
+import { DomainRecordCache } from "./recordCache";
+
+/**
+ * Per-process state of the provider host: the stack config handed to `configure`, and one client
+ * (one keep-alive pool) and one record cache shared by every resource the host serves. The
+ * serialized provider captures none of this; it lives only in the host's module cache.
+ */
+let configSource: ConfigSource | undefined;
+let current:
+  { key: string; client: PddClient; records: DomainRecordCache; settings: PddSettings } | undefined;
+
+/** Stores the stack config; credentials are resolved lazily so a preview without a token still checks. */
+export function configure(config: ConfigSource | undefined): void {
+  configSource = config;
+}
+
+/** Throws when the configured endpoint is unusable (e.g. plain http to a remote host); needs no token. */
+export function assertEndpoint(): void {
+  resolveEndpoint(configSource);
+}
+
+/** Debug logging to stderr when PDD_LOG=debug. Events never carry the token or headers. */
+function logEvent(event: PddClientEvent): void {
+  if (process.env.PDD_LOG === "debug") process.stderr.write(`pdd: ${JSON.stringify(event)}\n`);
+}
+
+function connection() {
+  const settings = resolveSettings(configSource);
+  const key = `${settings.endpoint}\n${settings.token}\n${settings.requestTimeoutMs ?? ""}`;
+  if (current?.key !== key) {
+    const previous = current;
+    const client = new PddClient({
+      token: settings.token,
+      endpoint: settings.endpoint,
+      onEvent: logEvent,
+      ...(settings.requestTimeoutMs !== undefined ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
+    });
+    current = {
+      key,
+      client,
+      settings,
+      records: new DomainRecordCache((domain) => client.listRecords(domain)),
+    };
+    void previous?.client.close();
+  }
+  return current;
+}
+
+/** The shared client; throws a config error naming `pdd:token` / `pdd:endpoint` when they are unusable. */
+export function client(): PddClient {
+  return connection().client;
+}
+
+/** The shared, coalescing view of each domain's records. */
+export function records(): DomainRecordCache {
+  return connection().records;
+}
+
+/** The token in use, if any, so error text can be scrubbed of it at the provider boundary. */
+export function secretToRedact(): string | undefined {
+  try {
+    return resolveSettings(configSource).token;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,9 +1,9 @@
 import { PddApiError, PddError, redactSecret } from "../client/errors";
 import { secretToRedact } from "./session";
 
-/** Is `err` the service's answer `code` (e.g. `record_exists`)? */
+/** Is `err` an answer of the service, with one of `codes` (e.g. `record_exists`) when any are given? */
 export function isApiError(err: unknown, ...codes: string[]): err is PddApiError {
-  return err instanceof PddApiError && codes.includes(err.code);
+  return err instanceof PddApiError && (codes.length === 0 || codes.includes(err.code));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { PddTransportError } from "../client/errors";
+import { isOutcomeUnknown } from "../client/errors";
 import type { PddRecord } from "../client/types";
 import { atBoundary, isApiError } from "./boundary";
 import type { DnsRecordInputs } from "./dnsRecordModel";
@@ -39,9 +39,21 @@ function result(record: PddRecord, inputs: DnsRecordInputs) {
   return { id: `${outs.domain}/${outs.recordId}`, outs };
 }
 
-/** A fresh look at the zone, for deciding what a mutation with an unknown outcome did. */
-function freshList(domain: string): Promise<PddRecord[]> {
-  return session.records().list(domain, { fresh: true });
+/** Rounds of (already retried) listings before a reconciliation gives up. */
+const RECONCILE_ROUNDS = 3;
+
+/**
+ * A fresh look at the zone, for deciding what a mutation with an unknown outcome did. Giving up here
+ * could leave an applied add unrecorded (an orphan), so it tries harder than an ordinary read.
+ */
+async function freshList(domain: string): Promise<PddRecord[]> {
+  for (let round = 1; ; round++) {
+    try {
+      return await session.records().list(domain, { fresh: true });
+    } catch (err) {
+      if (round >= RECONCILE_ROUNDS || isApiError(err)) throw err;
+    }
+  }
 }
 
 /** Brings an existing record to the desired values with one edit, unless it already has them. */
@@ -73,7 +85,7 @@ async function edit(recordId: number, inputs: DnsRecordInputs): Promise<PddRecor
           { cause: err },
         );
       }
-      if (!(err instanceof PddTransportError && err.outcomeUnknown) || attempt >= MAX_ATTEMPTS) throw err;
+      if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
       // The edit may have been applied: an edit that already took effect needs no second one.
       const found = (await freshList(inputs.domain)).find((r) => r.recordId === recordId);
       if (!found)
@@ -139,7 +151,7 @@ export async function create(props: Props): Promise<pulumi.dynamic.CreateResult>
           }
           return result(await converge(existing, inputs), inputs);
         }
-        if (!(err instanceof PddTransportError && err.outcomeUnknown) || attempt >= MAX_ATTEMPTS) throw err;
+        if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
         maybeApplied = true;
         const landed = (await freshList(inputs.domain)).find((r) => matchesIdentity(r, inputs));
         if (landed) return result(await converge(landed, inputs), inputs);
@@ -190,7 +202,7 @@ async function remove(id: string, _props?: Props): Promise<void> {
       } catch (err) {
         records.invalidate(domain);
         if (isApiError(err, "bad_record_id", "no_such_domain")) return;
-        if (!(err instanceof PddTransportError && err.outcomeUnknown) || attempt >= MAX_ATTEMPTS) throw err;
+        if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
         if (!(await freshList(domain)).some((r) => r.recordId === recordId)) return;
       }
     }

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { PddTransportError } from "../client/errors";
+import { isOutcomeUnknown } from "../client/errors";
 import { atBoundary, isApiError } from "./boundary";
 import type { LoadResult, LogoFormat } from "./logoImage";
 import { CONTENT_TYPES, loadLogoBase64, loadLogoFile } from "./logoImage";
@@ -110,7 +110,7 @@ async function upload(inputs: LogoInputs): Promise<LogoOutputs> {
       await client.setLogo(inputs.domain, image.bytes, CONTENT_TYPES[image.format]);
       break;
     } catch (err) {
-      if (!(err instanceof PddTransportError && err.outcomeUnknown) || attempt >= MAX_ATTEMPTS) throw err;
+      if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
     }
   }
   const { logoUrl } = await client.checkLogo(inputs.domain);
@@ -166,7 +166,7 @@ async function remove(id: string): Promise<void> {
         return;
       } catch (err) {
         if (isApiError(err, "no_such_domain")) return;
-        if (!(err instanceof PddTransportError && err.outcomeUnknown) || attempt >= MAX_ATTEMPTS) throw err;
+        if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
       }
     }
   });

@@ -9,4 +9,5 @@ module.exports = {
   // Tests start real servers and child processes; two workers match the two cores CI has.
   maxWorkers: 2,
   testTimeout: 60000,
+  globalSetup: "<rootDir>/test/globalSetup.ts",
 };

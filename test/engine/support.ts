@@ -1,0 +1,58 @@
+import { captureRegistrations, secret, startProviderHost } from "../harness";
+import type { CapturedResource, ProviderHost, Props } from "../harness";
+
+/** A token that must never show up anywhere but the emulator's `PddToken` header. */
+export const TOKEN = "pdd-test-token-5c1e9d7a";
+
+export const DNS_TYPE = "pulumi-nodejs:dynamic/pdd:PddDnsRecord";
+export const LOGO_TYPE = "pulumi-nodejs:dynamic/pdd:PddDomainLogo";
+export const IMPORT_CHECK_TYPE = "pulumi-nodejs:dynamic/pdd:PddImportCheck";
+
+/**
+ * Runs `body` as a Pulumi program (with `pdd` bound to the installed package) under setMocks and
+ * returns the registered resources by name: their inputs are exactly what the SDK would send the
+ * engine, `__provider` included.
+ */
+export async function captureProgram(
+  cwd: string,
+  body: string,
+  config: Record<string, unknown> = {},
+): Promise<Map<string, CapturedResource>> {
+  const program = `"use strict";\nconst pulumi = require("@pulumi/pulumi");\nconst pdd = require("pulumi-yandex-pdd");\n${body}\n`;
+  const result = await captureRegistrations({ cwd, program, config, secretKeys: Object.keys(config) });
+  return new Map(result.resources.map((r) => [r.name, r]));
+}
+
+/** The inputs of a captured resource, failing clearly when the program did not register it. */
+export function inputsOf(resources: Map<string, CapturedResource>, name: string): Props {
+  const resource = resources.get(name);
+  if (!resource) throw new Error(`program registered no resource named ${name}`);
+  return resource.inputs;
+}
+
+/** A provider host configured as the engine would for a stack with `pdd:token` (secret) and `pdd:endpoint`. */
+export async function configuredHost(
+  cwd: string,
+  endpoint: string | undefined,
+  options: { token?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ProviderHost> {
+  const env = { ...process.env, ...options.env };
+  // The host inherits the CLI's environment; keep the test runner's PDD_* out unless a test sets them.
+  if (!options.env?.PDD_TOKEN) delete env.PDD_TOKEN;
+  if (!options.env?.PDD_ENDPOINT) delete env.PDD_ENDPOINT;
+  const host = await startProviderHost({ cwd, env });
+  const config: Props = {};
+  const token = options.token === undefined ? TOKEN : options.token;
+  if (token !== "") config["pdd:token"] = token;
+  if (endpoint !== undefined) config["pdd:endpoint"] = endpoint;
+  await host.configure(config, { secretKeys: token !== "" ? ["pdd:token"] : [] });
+  return host;
+}
+
+/** Removes the provider key, for comparing outputs. */
+export function withoutProvider(props: Props | undefined): Props {
+  const { __provider: _provider, ...rest } = props ?? {};
+  return rest;
+}
+
+export { secret };

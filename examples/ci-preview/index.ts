@@ -1,0 +1,32 @@
+// A zone kept as data, previewed on every pull request by .github/workflows/preview.yml.
+//
+// The workflow runs `pulumi preview` against the real service when the repository has a PDD_TOKEN
+// secret, and against pdd-emulator when it has none (pull requests from forks, new repositories).
+import * as pulumi from "@pulumi/pulumi";
+import * as pdd from "pulumi-yandex-pdd";
+
+const config = new pulumi.Config();
+const domain = config.get("domain") ?? "example.com";
+
+/** The records of the zone. A pull request that edits this table previews exactly what would change. */
+const zone: Record<string, Omit<pdd.PddDnsRecordArgs, "domain">> = {
+  app: { type: "A", subdomain: "app", content: "203.0.113.20", ttl: 300 },
+  "app-v6": { type: "AAAA", subdomain: "app", content: "2001:db8::20", ttl: 300 },
+  docs: { type: "CNAME", subdomain: "docs", content: "hosting.example.net." },
+  dmarc: { type: "TXT", subdomain: "_dmarc", content: `v=DMARC1; p=none; rua=mailto:dmarc@${domain}` },
+};
+
+const records = Object.entries(zone).map(([name, args]) => new pdd.PddDnsRecord(name, { domain, ...args }));
+
+// Fail the preview early, with a clear message, when the token's account does not have the domain.
+const connected = pdd.getPddDomainsOutput().apply(({ domains }) => {
+  const found = domains.find((d) => d.name === domain);
+  if (found === undefined) {
+    const names = domains.map((d) => d.name).join(", ") || "none";
+    throw new Error(`${domain} is not connected to the PDD account of this token (it has: ${names})`);
+  }
+  return found;
+});
+
+export const domainStatus = connected.status;
+export const fqdns = records.map((r) => r.fqdn);

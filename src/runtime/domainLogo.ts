@@ -32,9 +32,10 @@ function given(value: unknown): boolean {
   return value !== undefined && value !== null && value !== "";
 }
 
+/** Loads whichever source is given; an empty `file` counts as absent, as in check's exactly-one rule. */
 async function loadSource(inputs: { file?: unknown; contentBase64?: unknown }): Promise<LoadResult> {
-  return typeof inputs.file === "string"
-    ? loadLogoFile(inputs.file)
+  return given(inputs.file)
+    ? loadLogoFile(String(inputs.file))
     : loadLogoBase64(String(inputs.contentBase64));
 }
 

@@ -12,6 +12,15 @@ type Method = "imap" | "pop3";
 /** The service's aliases for the two protocols. */
 const METHODS: Record<string, Method> = { imap: "imap", imap4: "imap", pop3: "pop3", pop: "pop3" };
 
+/**
+ * The protocol a method name stands for, in any letter case. Own keys only: `in` or a bare index would
+ * also find `constructor` or `__proto__` on the object's prototype and pass a function along as a method.
+ */
+function methodOf(name: string): Method | undefined {
+  const key = name.toLowerCase();
+  return Object.hasOwn(METHODS, key) ? METHODS[key] : undefined;
+}
+
 /** The well-known port for a protocol with or without SSL. */
 export function defaultPort(method: Method, ssl: boolean): number {
   if (method === "imap") return ssl ? 993 : 143;
@@ -52,12 +61,12 @@ export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.C
     let method: Method | undefined;
     const methodRaw = news.method;
     if (isUnknown(methodRaw)) inputs.method = UNKNOWN;
-    else if (typeof methodRaw !== "string" || !(methodRaw.toLowerCase() in METHODS)) {
+    else if (typeof methodRaw !== "string" || methodOf(methodRaw) === undefined) {
       fail(
         "method",
         `method must be "imap" or "pop3" (aliases "imap4", "pop"), got ${JSON.stringify(methodRaw)}`,
       );
-    } else inputs.method = method = METHODS[methodRaw.toLowerCase()];
+    } else inputs.method = method = methodOf(methodRaw);
 
     let ssl: boolean | undefined;
     const sslRaw = news.ssl ?? true;
@@ -111,7 +120,7 @@ export async function create(props: Props): Promise<pulumi.dynamic.CreateResult>
       const outs: Props = plain({
         ...Object.fromEntries(INPUT_KEYS.map((k) => [k, props[k]])),
         server: echoed.server,
-        method: METHODS[echoed.method.toLowerCase()] ?? method,
+        method: methodOf(echoed.method) ?? method,
         port: echoed.port,
         ssl: echoed.ssl,
         checkedAt: new Date().toISOString(),

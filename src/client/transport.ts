@@ -8,6 +8,9 @@ import type { PddEndpoint } from "./types";
 export const DEFAULT_ENDPOINT = "https://pddimp.yandex.ru";
 export const API_PREFIX = "/api2/admin/";
 
+/** Sockets per endpoint: as many as requests in flight at `pulumi up --parallel 16` (see docs/performance.md). */
+export const MAX_CONNECTIONS = 16;
+
 /** Larger bodies are refused rather than buffered; real answers are a few kilobytes. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -261,8 +264,9 @@ export class Transport {
         connect: { timeout: options.connectTimeoutMs },
         headersTimeout: options.requestTimeoutMs,
         bodyTimeout: options.requestTimeoutMs,
-        // Bounded so a large Pulumi update cannot open hundreds of sockets to one service.
-        connections: 8,
+        // One socket per operation in flight at Pulumi's classic `--parallel` of 16, so requests are never
+        // queued behind each other; bounded so an unbounded update cannot open hundreds to one service.
+        connections: MAX_CONNECTIONS,
       });
       this.ownsDispatcher = true;
     }

@@ -1,0 +1,301 @@
+/**
+ * `npm run bench [-- --n 200,1000 --latency-ms 20 --parallel 16]`: proves that `PddDnsRecord` runs at
+ * the limit set by API latency and parallelism, through the SDK's own provider host, and compares it
+ * with a naive client. See docs/performance.md for what each figure means.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { parseArgs } from "node:util";
+import { prepareProgramFolder } from "../test/harness";
+import type { Props } from "../test/harness";
+import { captureProgram, configuredHost, inputsOf } from "../test/engine/support";
+import { runBaseline } from "./baseline";
+import { measureGetPddDomains } from "./domains";
+import { startEmulatorProcess } from "./emulatorProcess";
+import type { EmulatorView, RemoteEmulator } from "./emulatorProcess";
+import type { DomainsMeasure } from "./domains";
+import { HostMemory } from "./memory";
+import {
+  comparisonTable,
+  evaluateTargets,
+  providerTable,
+  runtimeTable,
+  summaryLines,
+  targetLines,
+} from "./report";
+import type { SizeRun } from "./report";
+import { loadRuntime, runtimeDriver } from "./runtimeDriver";
+import { engineDriver, recordFields, runWorkload } from "./workload";
+import type { Driver, PhaseMeasure } from "./workload";
+
+const TOKEN = "bench-token-7d41c0e2";
+const DOMAIN = "example.com";
+const WARM_UP_DOMAIN = "warm-up.example.com";
+
+interface BenchArgs {
+  sizes: number[];
+  latencyMs: number;
+  parallel: number;
+  domains: number;
+  baseline: boolean;
+  floor: boolean;
+  strict: boolean;
+  json: string | undefined;
+  programFolder: string | undefined;
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --n <n[,n...]>          records in one domain; a comma-separated list runs each size (default 200)
+  --latency-ms <ms>       latency the emulator adds to every API request (default 20)
+  --parallel <p>          operations in flight, as \`pulumi up --parallel\` (default 16)
+  --domains <d>           account size for the getPddDomains check (default 45; 0 skips it)
+  --no-baseline           skip the naive baseline
+  --no-floor              skip the zero-latency run that measures the engine path's own cost
+  --strict                also exit non-zero when a wall-time, connection, size or memory target is missed
+  --json <file>           also write every measurement to <file>
+  --program-folder <dir>  use a folder where pulumi-yandex-pdd is already installed (e.g. another build)
+                          instead of building, packing and installing this repository
+Exit status: 1 when an API-call target is missed (with --strict: any target), 2 on a usage error.
+See docs/performance.md.`;
+
+function positiveInt(name: string, raw: string, allowZero = false): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new Error(
+      `--${name} must be a ${allowZero ? "non-negative" : "positive"} whole number, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+function parseCli(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      n: { type: "string", default: "200" },
+      "latency-ms": { type: "string", default: "20" },
+      parallel: { type: "string", default: "16" },
+      domains: { type: "string", default: "45" },
+      "no-baseline": { type: "boolean", default: false },
+      "no-floor": { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
+      json: { type: "string" },
+      "program-folder": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  return {
+    sizes: values.n.split(",").map((s) => positiveInt("n", s.trim())),
+    latencyMs: positiveInt("latency-ms", values["latency-ms"], true),
+    parallel: positiveInt("parallel", values.parallel),
+    domains: positiveInt("domains", values.domains, true),
+    baseline: !values["no-baseline"],
+    floor: !values["no-floor"],
+    strict: values.strict,
+    json: values.json,
+    programFolder: values["program-folder"],
+  };
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`[bench] ${message}\n`);
+};
+
+/** One `PddDnsRecord` as the SDK registers it from the installed package: the real `__provider` and inputs. */
+async function captureTemplate(folder: string): Promise<Props> {
+  const record = { domain: DOMAIN, type: "A", ttl: 3600, ...recordFields(0) };
+  const resources = await captureProgram(folder, `new pdd.PddDnsRecord("r0", ${JSON.stringify(record)});`, {
+    "pdd:token": TOKEN,
+  });
+  const inputs = inputsOf(resources, "r0");
+  if (String(inputs.__provider).includes(TOKEN)) throw new Error("the token leaked into __provider");
+  return inputs;
+}
+
+/** Records of a separate domain driven through every phase first, so timings are of warmed-up code. */
+const WARM_UP_RECORDS = 32;
+
+/** The same workload on another domain, unmeasured: loads and JIT-compiles every code path first. */
+async function warmUp(driver: Driver, template: Props, emulator: EmulatorView, parallel: number) {
+  await runWorkload(driver, template, { emulator, domain: WARM_UP_DOMAIN, n: WARM_UP_RECORDS, parallel });
+}
+
+/** A fresh emulator in its own process, so its CPU time is not charged to the code being measured. */
+function startBenchEmulator(latencyMs: number): Promise<RemoteEmulator> {
+  return startEmulatorProcess({ token: TOKEN, domains: [DOMAIN, WARM_UP_DOMAIN], latencyMs });
+}
+
+/** The engine path: a fresh emulator (`latencyMs` per request) and a fresh SDK provider host. */
+async function runEngine(folder: string, template: Props, n: number, latencyMs: number, args: BenchArgs) {
+  const emulator = await startBenchEmulator(latencyMs);
+  const host = await configuredHost(folder, emulator.url, { token: TOKEN });
+  try {
+    const memory = new HostMemory(host.pid);
+    const driver = engineDriver(host);
+    await warmUp(driver, template, emulator, args.parallel);
+    const hostStartKb = memory.read()?.rssKb ?? 0;
+    const result = await runWorkload(driver, template, {
+      emulator,
+      domain: DOMAIN,
+      n,
+      parallel: args.parallel,
+      hooks: {
+        before: () => memory.start(),
+        after: (_phase, measure) => {
+          measure.hostPeakKb = memory.stop();
+        },
+      },
+    });
+    return { ...result, hostStartKb };
+  } finally {
+    await host.close();
+    await emulator.close();
+  }
+}
+
+/** The provider runtime called directly in this process, against a fresh emulator. */
+async function runRuntime(folder: string, template: Props, n: number, args: BenchArgs) {
+  const emulator = await startBenchEmulator(args.latencyMs);
+  try {
+    const driver = await runtimeDriver(loadRuntime(folder), { token: TOKEN, endpoint: emulator.url });
+    const { __provider: _provider, ...inputs } = template;
+    await warmUp(driver, inputs, emulator, args.parallel);
+    return (await runWorkload(driver, inputs, { emulator, domain: DOMAIN, n, parallel: args.parallel }))
+      .phases;
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function runSize(folder: string, template: Props, n: number, args: BenchArgs): Promise<SizeRun> {
+  let floor: PhaseMeasure[] | undefined;
+  if (args.floor && args.latencyMs > 0) {
+    log(`N=${n}: engine path with no added latency (its own cost)`);
+    floor = (await runEngine(folder, template, n, 0, args)).phases;
+  }
+  log(`N=${n}: engine path, ${args.latencyMs} ms per request`);
+  const engine = await runEngine(folder, template, n, args.latencyMs, args);
+  log(`N=${n}: provider runtime in-process, ${args.latencyMs} ms per request`);
+  const runtime = await runRuntime(folder, template, n, args);
+
+  let baseline: PhaseMeasure[] | undefined;
+  if (args.baseline) {
+    log(`N=${n}: naive baseline, ${args.latencyMs} ms per request`);
+    const naive = await startBenchEmulator(args.latencyMs);
+    try {
+      const common = { emulator: naive, token: TOKEN, parallel: args.parallel };
+      await runBaseline({ ...common, domain: WARM_UP_DOMAIN, n: WARM_UP_RECORDS });
+      baseline = await runBaseline({ ...common, domain: DOMAIN, n });
+    } finally {
+      await naive.close();
+    }
+  }
+  return {
+    n,
+    latencyMs: args.latencyMs,
+    parallel: args.parallel,
+    engine: engine.phases,
+    floor,
+    runtime,
+    baseline,
+    providerBytes: Buffer.byteLength(String(template.__provider)),
+    stateBytes: engine.stateBytes,
+    hostStartKb: engine.hostStartKb,
+    leftover: engine.leftover,
+  };
+}
+
+function machine(): string {
+  const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
+  const cpu = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown CPU";
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  return (
+    `${os.availableParallelism()} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
+    `Node ${process.version}, ${os.platform()} ${os.release()}, load average ${load} at the start`
+  );
+}
+
+async function main(): Promise<number> {
+  const host = machine();
+  let args: BenchArgs;
+  try {
+    args = parseCli(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  let folder = args.programFolder;
+  if (folder === undefined) {
+    const info = prepareProgramFolder({ log });
+    folder = info.folder;
+    log(`program folder ${folder} (${info.reused ? "reused" : "installed"})`);
+  }
+  const template = await captureTemplate(folder);
+
+  const runs: SizeRun[] = [];
+  for (const n of args.sizes) runs.push(await runSize(folder, template, n, args));
+  let domains: DomainsMeasure | undefined;
+  if (args.domains > 0) {
+    log(`getPddDomains for ${args.domains} domains`);
+    domains = await measureGetPddDomains(folder, args.domains, args.latencyMs);
+  }
+
+  const out: string[] = [
+    `# pulumi-yandex-pdd bench — latency ${args.latencyMs} ms per request, ${args.parallel} operations in flight`,
+    `machine: ${host}`,
+    `command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+    "",
+  ];
+  for (const run of runs) {
+    out.push(
+      `## N = ${run.n} records in one domain`,
+      "",
+      "Engine path (the SDK's provider host over gRPC):",
+      "",
+    );
+    out.push(providerTable(run), "");
+    if (run.runtime) out.push("Provider runtime called in-process (no gRPC):", "", runtimeTable(run), "");
+    if (run.baseline) out.push("Naive baseline versus the provider runtime (both in-process):", "");
+    if (run.baseline) out.push(comparisonTable(run), "");
+    out.push(...summaryLines(run), "");
+  }
+  if (domains) {
+    out.push(
+      `getPddDomains: ${domains.domains} domains → ${domains.calls} domain/domains calls (ideal ${domains.ideal}), ${domains.wallMs.toFixed(0)} ms`,
+      "",
+    );
+  }
+  const targets = evaluateTargets(runs, domains);
+  out.push("## Targets", "", ...targetLines(targets), "");
+  process.stdout.write(`${out.join("\n")}\n`);
+  if (args.json) {
+    fs.writeFileSync(
+      args.json,
+      `${JSON.stringify({ args, machine: host, runs, domains, targets }, null, 2)}\n`,
+    );
+  }
+  const fatal = targets.filter((t) => t.status === "FAIL" && (args.strict || t.kind === "api-calls"));
+  if (fatal.length > 0) {
+    log(`${fatal.length} target(s) missed`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,66 @@
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import type * as runtime from "../src/runtime/dnsRecord";
+import type { Props } from "../test/harness";
+import type { Driver } from "./workload";
+
+type DnsRecordRuntime = typeof runtime;
+
+/**
+ * `pulumi-yandex-pdd/runtime/dnsRecord` as installed in the program folder: the code the provider
+ * host runs behind `__provider`, loaded the way `__provider` loads it.
+ */
+export function loadRuntime(programFolder: string): DnsRecordRuntime {
+  return createRequire(path.join(programFolder, "program"))(
+    "pulumi-yandex-pdd/runtime/dnsRecord",
+  ) as DnsRecordRuntime;
+}
+
+/**
+ * The provider's own code without the engine path: the same steps as {@link engineDriver}, calling the
+ * runtime functions directly in this process (no gRPC, no SDK host, no property serialization). Its
+ * wall time against the latency bound shows whether the provider itself keeps `parallel` requests in
+ * flight; the engine path's figures add what gRPC and the SDK's host cost per operation.
+ */
+export async function runtimeDriver(
+  rt: DnsRecordRuntime,
+  settings: { token: string; endpoint: string },
+): Promise<Driver> {
+  const config: Record<string, string> = { "pdd:token": settings.token, "pdd:endpoint": settings.endpoint };
+  await rt.configure({ config: { get: (key: string) => config[key] } } as Parameters<typeof rt.configure>[0]);
+  const checked = async (olds: Props, news: Props): Promise<Props> => {
+    const result = await rt.check(olds, news);
+    if (result.failures?.length) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
+    return result.inputs as Props;
+  };
+  return {
+    async create(urn, news) {
+      const inputs = await checked({}, news);
+      const created = await rt.create(inputs);
+      return { urn, id: created.id, inputs, outputs: created.outs as Props };
+    },
+    async preview(state, news) {
+      const inputs = await checked(state.inputs, news);
+      return (await rt.diff(state.id, state.outputs, inputs)).changes ? "changed" : "same";
+    },
+    async refresh(state) {
+      const read = await rt.read(state.id, state.outputs);
+      if (!read.id) return undefined;
+      return {
+        ...state,
+        id: read.id,
+        outputs: read.props as Props,
+        inputs: (read.inputs as Props) ?? state.inputs,
+      };
+    },
+    async update(state, news) {
+      const inputs = await checked(state.inputs, news);
+      const diff = await rt.diff(state.id, state.outputs, inputs);
+      if (!diff.changes) return { action: "same", state: { ...state, inputs } };
+      if (diff.replaces?.length) throw new Error(`unexpected replacement of ${state.id}`);
+      const updated = await rt.update(state.id, state.outputs, inputs);
+      return { action: "update", state: { ...state, inputs, outputs: updated.outs as Props } };
+    },
+    delete: (state) => rt.delete(state.id, state.outputs),
+  };
+}

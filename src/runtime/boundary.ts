@@ -1,4 +1,4 @@
-import { PddApiError, PddError, redactSecret } from "../client/errors";
+import { PddApiError, PddError, redactDeep, redactSecret } from "../client/errors";
 import { secretToRedact } from "./session";
 
 /** Is `err` an answer of the service, with one of `codes` (e.g. `record_exists`) when any are given? */
@@ -19,6 +19,16 @@ export async function atBoundary<T>(what: string, run: () => Promise<T>): Promis
     const text = secret ? redactSecret(`${what}: ${message}`, secret) : `${what}: ${message}`;
     const wrapped = new Error(text);
     if (err instanceof PddError) Object.assign(wrapped, { code: err.code });
+    // A partial failure: the provider host passes `id` and `properties` to the engine, which keeps
+    // them in the state ("created, but failed to initialize") and finishes the resource next run.
+    const partial = err as { id?: unknown; properties?: unknown };
+    if (typeof partial.id === "string" && typeof partial.properties === "object" && partial.properties) {
+      Object.assign(wrapped, {
+        id: partial.id,
+        properties: secret ? redactDeep(partial.properties, secret) : partial.properties,
+        reasons: [text],
+      });
+    }
     throw wrapped;
   }
 }

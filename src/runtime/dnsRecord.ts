@@ -13,12 +13,44 @@ import {
   matchesIdentity,
   outputsFromRecord,
 } from "./dnsRecordModel";
+import { fqdnOf } from "./names";
 import * as session from "./session";
+import { plain } from "./values";
 
 /** How many times a mutation whose outcome was unknown is reconciled and re-sent before giving up. */
 const MAX_ATTEMPTS = 4;
 
 type Props = Record<string, unknown>;
+
+/**
+ * The id part and the state flag of a record whose `dns/add` may have been applied but could not be
+ * confirmed (the response was lost and the zone could not be listed afterwards). Such a create fails
+ * as a partial failure: the engine keeps this id and the inputs in the state, so the next run knows
+ * the record, if it exists, is its own and not one made outside Pulumi.
+ */
+const UNCONFIRMED_ID = "unconfirmed-add";
+const UNCONFIRMED_FLAG = "addOutcomeUnknown";
+
+function unconfirmedDomain(id: string): string | undefined {
+  const match = /^([^/\s]+)\/unconfirmed-add$/.exec(id);
+  return match ? match[1]!.toLowerCase() : undefined;
+}
+
+/**
+ * What the dynamic provider host turns into a partial failure ("created, but failed to initialize"):
+ * the engine records `id` and `properties` (which must carry `__provider`, for later Read and Delete
+ * calls) and runs Update, or the replacement Diff asks for, on the next `pulumi up`.
+ */
+class PartialCreateError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
 
 function describe(inputs: Pick<DnsRecordInputs, "type" | "subdomain" | "domain">): string {
   return `${inputs.type} ${inputs.subdomain === "@" ? inputs.domain : `${inputs.subdomain}.${inputs.domain}`}`;
@@ -51,7 +83,8 @@ async function freshList(domain: string): Promise<PddRecord[]> {
     try {
       return await session.records().list(domain, { fresh: true });
     } catch (err) {
-      if (round >= RECONCILE_ROUNDS || isApiError(err)) throw err;
+      // A refusal is final, except "unknown": the service's temporary error, worth another round.
+      if (round >= RECONCILE_ROUNDS || (isApiError(err) && !isApiError(err, "unknown"))) throw err;
     }
   }
 }
@@ -117,45 +150,120 @@ export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.C
   });
 }
 
+/** An unconfirmed add is replaced, delete first: its Delete removes the record if the add did land. */
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  if (olds[UNCONFIRMED_FLAG] === true) {
+    return { changes: true, replaces: [UNCONFIRMED_FLAG], deleteBeforeReplace: true };
+  }
   return diffDnsRecord(olds, news);
 }
 
 /**
  * `dns/add`, never leaving a duplicate or an orphan: a duplicate is adopted only when asked to, and
- * an add whose outcome is unknown is looked up before it is sent again.
+ * an add whose outcome is unknown is looked up before it is sent again. Returns the added (or, after
+ * an unknown outcome, found) record; throws a {@link PartialCreateError} when the add may have been
+ * applied but the zone could not be listed to find out.
  */
+async function add(inputs: DnsRecordInputs, provider: unknown): Promise<PddRecord> {
+  const client = session.client();
+  const records = session.records();
+  let maybeApplied = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const record = await client.addRecord(addParams(inputs));
+      records.invalidate(inputs.domain);
+      return record;
+    } catch (err) {
+      records.invalidate(inputs.domain);
+      if (isApiError(err, "record_exists")) {
+        let zone: PddRecord[];
+        try {
+          zone = await freshList(inputs.domain);
+        } catch (listErr) {
+          // The duplicate may be our own earlier add of this run.
+          if (maybeApplied) throw unconfirmed(inputs, provider, err, listErr);
+          throw listErr;
+        }
+        const existing = zone.find((r) => matchesIdentity(r, inputs));
+        if (!existing) throw err;
+        // After an add with an unknown outcome, the duplicate is our own earlier add.
+        if (!inputs.adoptExisting && !maybeApplied) {
+          throw new Error(
+            `a record with the same type, name and content already exists (record ${existing.recordId}: ${existing.type} ${existing.fqdn} ${existing.content}). ` +
+              `Set \`adoptExisting: true\` to bring it under management, or read it with \`PddDnsRecord.get("name", "${inputs.domain}/${existing.recordId}")\`.`,
+            { cause: err },
+          );
+        }
+        return existing;
+      }
+      if (!isOutcomeUnknown(err)) throw err;
+      maybeApplied = true;
+      // Even after the last attempt: giving up without looking could leave an applied add unrecorded.
+      let zone: PddRecord[];
+      try {
+        zone = await freshList(inputs.domain);
+      } catch (listErr) {
+        throw unconfirmed(inputs, provider, err, listErr);
+      }
+      const landed = zone.find((r) => matchesIdentity(r, inputs));
+      if (landed) return landed;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new Error(
+          `${err instanceof Error ? err.message : String(err)} A fresh listing shows that none of the ${MAX_ATTEMPTS} attempts was applied: nothing was created.`,
+          { cause: err },
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The add may have been applied and nobody can tell. With `adoptExisting` the next run takes the
+ * record over anyway, so a plain error is enough. Without it the next run would meet the record as
+ * `record_exists` and could not tell it from one made outside Pulumi; so the create ends as a partial
+ * failure whose state says "an add of this record is unconfirmed": the next `pulumi up` replaces it
+ * (its Delete removes the record if it exists, then a fresh add), `pulumi refresh` takes over the
+ * record if it exists and drops the state if not, and `pulumi destroy` removes it if it exists.
+ */
+function unconfirmed(inputs: DnsRecordInputs, provider: unknown, err: unknown, listErr: unknown): Error {
+  const why = `${err instanceof Error ? err.message : String(err)} The zone could not be listed to check (${listErr instanceof Error ? listErr.message : String(listErr)}).`;
+  if (inputs.adoptExisting) {
+    return new Error(
+      `${why} Run \`pulumi up\` again: with adoptExisting it takes the record over if it was created.`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return new PartialCreateError(
+    `${why} The stack keeps the record as unconfirmed; the next \`pulumi up\` replaces it (removing the record if it was created, then adding it again), and \`pulumi refresh\` takes it over if it exists.`,
+    `${inputs.domain}/${UNCONFIRMED_ID}`,
+    plain({
+      ...inputs,
+      fqdn: fqdnOf(inputs.subdomain, inputs.domain),
+      [UNCONFIRMED_FLAG]: true,
+      __provider: provider,
+    }),
+    { cause: err },
+  );
+}
+
 export async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = props as unknown as DnsRecordInputs;
   return atBoundary(`PddDnsRecord create (${describe(inputs)})`, async () => {
-    const client = session.client();
-    const records = session.records();
-    let maybeApplied = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const record = await client.addRecord(addParams(inputs));
-        records.invalidate(inputs.domain);
-        return result(await converge(record, inputs), inputs);
-      } catch (err) {
-        records.invalidate(inputs.domain);
-        if (isApiError(err, "record_exists")) {
-          const existing = (await freshList(inputs.domain)).find((r) => matchesIdentity(r, inputs));
-          if (!existing) throw err;
-          // After an add with an unknown outcome, the duplicate is our own earlier add.
-          if (!inputs.adoptExisting && !maybeApplied) {
-            throw new Error(
-              `a record with the same type, name and content already exists (record ${existing.recordId}: ${existing.type} ${existing.fqdn} ${existing.content}). ` +
-                `Set \`adoptExisting: true\` to bring it under management, or read it with \`PddDnsRecord.get("name", "${inputs.domain}/${existing.recordId}")\`.`,
-              { cause: err },
-            );
-          }
-          return result(await converge(existing, inputs), inputs);
-        }
-        if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
-        maybeApplied = true;
-        const landed = (await freshList(inputs.domain)).find((r) => matchesIdentity(r, inputs));
-        if (landed) return result(await converge(landed, inputs), inputs);
-      }
+    const record = await add(inputs, props.__provider);
+    try {
+      return result(await converge(record, inputs), inputs);
+    } catch (err) {
+      // The record exists and is ours: keep it in the state so the next `pulumi up` finishes it with an
+      // update, instead of meeting it as a record made outside Pulumi.
+      const outs = outputsFromRecord(record, inputs.adoptExisting);
+      throw new PartialCreateError(
+        `record ${record.recordId} was added, but setting its remaining values failed: ${err instanceof Error ? err.message : String(err)} The next \`pulumi up\` sets them.`,
+        `${outs.domain}/${outs.recordId}`,
+        { ...outs, __provider: props.__provider },
+        { cause: err },
+      );
     }
   });
 }
@@ -163,7 +271,9 @@ export async function create(props: Props): Promise<pulumi.dynamic.CreateResult>
 /** Finds the record by id in the (shared) zone listing; a record or domain that is gone reads as gone. */
 export async function read(id: string, props: Props = {}): Promise<pulumi.dynamic.ReadResult> {
   return atBoundary(`PddDnsRecord read (${id})`, async () => {
-    const { domain, recordId } = parseId(id);
+    const pendingDomain = unconfirmedDomain(id);
+    const { domain, recordId } =
+      pendingDomain === undefined ? parseId(id) : { domain: pendingDomain, recordId: -1 };
     let zone: PddRecord[];
     try {
       zone = await session.records().list(domain);
@@ -171,7 +281,11 @@ export async function read(id: string, props: Props = {}): Promise<pulumi.dynami
       if (isApiError(err, "no_such_domain", "not_allowed")) return { id: "" };
       throw err;
     }
-    const record = zone.find((r) => r.recordId === recordId);
+    // An unconfirmed add: the record, if it exists, is the one this resource added.
+    const record =
+      pendingDomain === undefined
+        ? zone.find((r) => r.recordId === recordId)
+        : zone.find((r) => matchesIdentity(r, props as unknown as DnsRecordInputs));
     if (!record) return { id: "" };
     const outs = outputsFromRecord(record, props.adoptExisting === true);
     return { id: `${outs.domain}/${outs.recordId}`, props: outs, inputs: inputsFromOutputs(outs) };
@@ -189,9 +303,26 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
 }
 
 /** `dns/del`; a record that is already gone counts as deleted. */
-async function remove(id: string, _props?: Props): Promise<void> {
+async function remove(id: string, props?: Props): Promise<void> {
   return atBoundary(`PddDnsRecord delete (${id})`, async () => {
-    const { domain, recordId } = parseId(id);
+    const pendingDomain = unconfirmedDomain(id);
+    let domain: string;
+    let recordId: number;
+    if (pendingDomain === undefined) ({ domain, recordId } = parseId(id));
+    else {
+      // An unconfirmed add: remove the record if the add did land (it is this resource's own).
+      domain = pendingDomain;
+      let zone: PddRecord[];
+      try {
+        zone = await freshList(domain);
+      } catch (err) {
+        if (isApiError(err, "no_such_domain", "not_allowed")) return;
+        throw err;
+      }
+      const landed = zone.find((r) => matchesIdentity(r, (props ?? {}) as unknown as DnsRecordInputs));
+      if (!landed) return;
+      recordId = landed.recordId;
+    }
     const client = session.client();
     const records = session.records();
     for (let attempt = 1; ; attempt++) {

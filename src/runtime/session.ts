@@ -1,4 +1,5 @@
 import { PddClient } from "../client/client";
+import { PddConfigError } from "../client/errors";
 import type { PddClientEvent } from "../client/types";
 import type { ConfigSource, PddSettings } from "../config";
 import { resolveEndpoint, resolveSettings } from "../config";
@@ -18,9 +19,27 @@ export function configure(config: ConfigSource | undefined): void {
   configSource = config;
 }
 
+/**
+ * Endpoint errors come from the client, which knows nothing of stack config; a user needs to hear
+ * which settings hold the endpoint.
+ */
+function namingEndpointSetting<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (err) {
+    const cause =
+      err instanceof PddConfigError ? (err.cause as { setting?: unknown } | undefined) : undefined;
+    if (cause?.setting !== "endpoint") throw err;
+    throw new PddConfigError(
+      `${(err as Error).message} The endpoint is set by the \`pdd:endpoint\` stack config or the PDD_ENDPOINT environment variable.`,
+      { ...cause, setting: "pdd:endpoint" },
+    );
+  }
+}
+
 /** Throws when the configured endpoint is unusable (e.g. plain http to a remote host); needs no token. */
 export function assertEndpoint(): void {
-  resolveEndpoint(configSource);
+  namingEndpointSetting(() => resolveEndpoint(configSource));
 }
 
 /** Debug logging to stderr when PDD_LOG=debug. Events never carry the token or headers. */
@@ -29,7 +48,7 @@ function logEvent(event: PddClientEvent): void {
 }
 
 function connection() {
-  const settings = resolveSettings(configSource);
+  const settings = namingEndpointSetting(() => resolveSettings(configSource));
   const key = `${settings.endpoint}\n${settings.token}\n${settings.requestTimeoutMs ?? ""}`;
   if (current?.key !== key) {
     const previous = current;

@@ -99,7 +99,8 @@ function excerpt(body: string, secret: string): string {
  */
 export class PddClient {
   readonly endpoint: string;
-  private readonly token: string;
+  // A #private field: util.inspect and JSON.stringify of the client never show the token.
+  readonly #token: string;
   private readonly transport: Transport;
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
@@ -126,7 +127,7 @@ export class PddClient {
     }
     const url = assertSafeEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
     this.endpoint = normalizeEndpoint(url);
-    this.token = token;
+    this.#token = token;
     this.policy = resolveRetryPolicy(options.retry);
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent;
@@ -268,7 +269,7 @@ export class PddClient {
     try {
       // Events hold constants and error text that scrubError already redacted; redact the free text again anyway.
       this.onEvent(
-        event.type === "error" ? { ...event, message: redactSecret(event.message, this.token) } : event,
+        event.type === "error" ? { ...event, message: redactSecret(event.message, this.#token) } : event,
       );
     } catch {
       // A logging hook must not change the outcome of an API call.
@@ -281,7 +282,7 @@ export class PddClient {
         return await this.attempt(spec, attempt);
       } catch (caught) {
         if (!(caught instanceof PddError)) throw caught;
-        const err = scrubError(caught, this.token);
+        const err = scrubError(caught, this.#token);
         const status = err instanceof PddTransportError ? err.status : undefined;
         if (attempt <= this.policy.retries && isRetriable(err, spec.idempotent)) {
           const delayMs = retryDelay(err, attempt, this.policy, this.random);
@@ -333,17 +334,17 @@ export class PddClient {
     if (!envelope.success) {
       throw new PddResponseValidationError(
         spec.endpoint,
-        redactDeep(summarizeIssues(envelope.error), this.token) as PddResponseValidationError["issues"],
+        redactDeep(summarizeIssues(envelope.error), this.#token) as PddResponseValidationError["issues"],
       );
     }
     if (envelope.data.success === "error") {
-      throw new PddApiError(spec.endpoint, redactSecret(envelope.data.error, this.token));
+      throw new PddApiError(spec.endpoint, redactSecret(envelope.data.error, this.#token));
     }
     const parsed = spec.schema.safeParse(body);
     if (!parsed.success) {
       throw new PddResponseValidationError(
         spec.endpoint,
-        redactDeep(summarizeIssues(parsed.error), this.token) as PddResponseValidationError["issues"],
+        redactDeep(summarizeIssues(parsed.error), this.#token) as PddResponseValidationError["issues"],
       );
     }
     return parsed.data;
@@ -371,11 +372,11 @@ export class PddClient {
       if (jsonOk && status !== 429 && status < 500) {
         const envelope = envelopeSchema.safeParse(json);
         if (envelope.success && envelope.data.success === "error") {
-          throw new PddApiError(endpoint, redactSecret(envelope.data.error, this.token));
+          throw new PddApiError(endpoint, redactSecret(envelope.data.error, this.#token));
         }
       }
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(raw.retryAfter) : undefined;
-      const snippet = excerpt(text, this.token);
+      const snippet = excerpt(text, this.#token);
       throw new PddTransportError(
         `PDD API ${endpoint} answered HTTP ${status}${snippet ? `: ${snippet}` : ""}` +
           (status >= 500 ? "; the request may have been applied." : "."),
@@ -391,7 +392,7 @@ export class PddClient {
       );
     }
     if (!jsonOk) {
-      const snippet = excerpt(text, this.token);
+      const snippet = excerpt(text, this.#token);
       const what =
         text.trim() === "" ? "an empty body" : `a body that is not JSON (${raw.contentType ?? "no type"})`;
       throw new PddTransportError(

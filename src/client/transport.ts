@@ -253,7 +253,11 @@ export class Transport {
   private readonly basePath: string;
   private closed = false;
 
-  constructor(private readonly options: TransportOptions) {
+  // #private: util.inspect and JSON.stringify of the transport never show the token in the options.
+  readonly #options: TransportOptions;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
     this.origin = options.endpoint.origin;
     this.basePath = options.endpoint.pathname.replace(/\/+$/, "");
     if (options.dispatcher) {
@@ -273,7 +277,7 @@ export class Transport {
   }
 
   async send(req: TransportRequest): Promise<RawResponse> {
-    const { token, requestTimeoutMs } = this.options;
+    const { token, requestTimeoutMs } = this.#options;
     const headers: Record<string, string> = { PddToken: token, accept: "application/json" };
     let body: string | Buffer | undefined;
     if (req.multipart) {

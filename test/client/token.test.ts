@@ -111,3 +111,17 @@ describe("redactSecret", () => {
     expect(redactSecret("nothing to hide", undefined)).toBe("nothing to hide");
   });
 });
+
+describe("the client object itself", () => {
+  it("shows no token when inspected or serialized", async () => {
+    const { PddClient } = await import("../../src/client");
+    const { inspect } = await import("node:util");
+    const client = new PddClient({ token: TOKEN, endpoint: "http://127.0.0.1:1" });
+    try {
+      expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(TOKEN);
+      expect(JSON.stringify(client)).not.toContain(TOKEN);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -49,6 +49,19 @@ export async function configuredHost(
   return host;
 }
 
+/**
+ * Asserts the token is in no serialized provider, state, error message or host log line collected by
+ * a suite.
+ */
+export function expectTokenAbsent(
+  host: ProviderHost,
+  seen: { states: Props[]; errors: string[]; resources: Map<string, CapturedResource> },
+): void {
+  const providers = [...seen.resources.values()].map((r) => r.inputs.__provider);
+  expect(JSON.stringify({ states: seen.states, errors: seen.errors, providers })).not.toContain(TOKEN);
+  expect(host.logs().join("\n")).not.toContain(TOKEN);
+}
+
 /** Removes the provider key, for comparing outputs. */
 export function withoutProvider(props: Props | undefined): Props {
   const { __provider: _provider, ...rest } = props ?? {};

@@ -14,9 +14,43 @@ let configSource: ConfigSource | undefined;
 let current:
   { key: string; client: PddClient; records: DomainRecordCache; settings: PddSettings } | undefined;
 
+/**
+ * The settings, or why they are unusable, resolved once per `configure`: the config and the host's
+ * environment do not change while it runs, and every provider call needs them.
+ */
+let resolved: { endpoint: () => string; settings: () => PddSettings } | undefined;
+
 /** Stores the stack config; credentials are resolved lazily so a preview without a token still checks. */
 export function configure(config: ConfigSource | undefined): void {
   configSource = config;
+  resolved = undefined;
+}
+
+/** Remembers a resolution's value, or the error it threw, so it is computed once. */
+function once<T>(resolve: () => T): () => T {
+  let outcome: { value: T } | { error: unknown } | undefined;
+  return () => {
+    if (!outcome) {
+      try {
+        outcome = { value: resolve() };
+      } catch (error) {
+        outcome = { error };
+      }
+    }
+    if ("error" in outcome) throw outcome.error;
+    return outcome.value;
+  };
+}
+
+function resolution() {
+  if (!resolved) {
+    const source = configSource;
+    resolved = {
+      endpoint: once(() => namingEndpointSetting(() => resolveEndpoint(source))),
+      settings: once(() => namingEndpointSetting(() => resolveSettings(source))),
+    };
+  }
+  return resolved;
 }
 
 /**
@@ -39,7 +73,7 @@ function namingEndpointSetting<T>(resolve: () => T): T {
 
 /** Throws when the configured endpoint is unusable (e.g. plain http to a remote host); needs no token. */
 export function assertEndpoint(): void {
-  namingEndpointSetting(() => resolveEndpoint(configSource));
+  resolution().endpoint();
 }
 
 /** Debug logging to stderr when PDD_LOG=debug. Events never carry the token or headers. */
@@ -48,7 +82,7 @@ function logEvent(event: PddClientEvent): void {
 }
 
 function connection() {
-  const settings = namingEndpointSetting(() => resolveSettings(configSource));
+  const settings = resolution().settings();
   const key = `${settings.endpoint}\n${settings.token}\n${settings.requestTimeoutMs ?? ""}`;
   if (current?.key !== key) {
     const previous = current;
@@ -82,7 +116,7 @@ export function records(): DomainRecordCache {
 /** The token in use, if any, so error text can be scrubbed of it at the provider boundary. */
 export function secretToRedact(): string | undefined {
   try {
-    return resolveSettings(configSource).token;
+    return resolution().settings().token;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dnsRecordProvider } from "./provider";
+import { dynamicType, providerText } from "./provider";
 
 /** DNS record types the PDD service manages. */
 export type PddDnsRecordType = "A" | "AAAA" | "CNAME" | "MX" | "NS" | "TXT" | "SRV" | "SOA";
@@ -68,7 +68,7 @@ export interface PddDnsRecordState extends Partial<PddDnsRecordArgs> {
  * export const wwwFqdn = www.fqdn;
  * ```
  */
-export class PddDnsRecord extends pulumi.dynamic.Resource {
+export class PddDnsRecord extends pulumi.CustomResource {
   /** The domain, lower case. */
   declare readonly domain: pulumi.Output<string>;
   /** The record type. */
@@ -144,6 +144,6 @@ export class PddDnsRecord extends pulumi.dynamic.Resource {
       recordId: state.recordId,
       fqdn: state.fqdn,
     };
-    super(dnsRecordProvider, name, props, opts, "pdd", "PddDnsRecord");
+    super(dynamicType("PddDnsRecord"), name, { ...props, __provider: providerText("dnsRecord") }, opts);
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { domainLogoProvider } from "./provider";
+import { dynamicType, providerText } from "./provider";
 
 /** Image formats a domain logo may have. */
 export type PddLogoFormat = "gif" | "jpeg" | "png";
@@ -36,7 +36,7 @@ export interface PddDomainLogoState extends Partial<PddDomainLogoArgs> {
  * export const logoUrl = logo.logoUrl;
  * ```
  */
-export class PddDomainLogo extends pulumi.dynamic.Resource {
+export class PddDomainLogo extends pulumi.CustomResource {
   /** The domain. */
   declare readonly domain: pulumi.Output<string>;
   /** The image path, as given. */
@@ -78,6 +78,6 @@ export class PddDomainLogo extends pulumi.dynamic.Resource {
       format: state.format,
       logoUrl: state.logoUrl,
     };
-    super(domainLogoProvider, name, props, opts, "pdd", "PddDomainLogo");
+    super(dynamicType("PddDomainLogo"), name, { ...props, __provider: providerText("domainLogo") }, opts);
   }
 }

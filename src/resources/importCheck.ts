@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { importCheckProvider } from "./provider";
+import { dynamicType, providerText } from "./provider";
 
 /** Mail protocols an import can read from; the service's aliases `imap4` and `pop` are accepted too. */
 export type PddImportMethod = "imap" | "pop3" | "imap4" | "pop";
@@ -36,7 +36,7 @@ export interface PddImportCheckState extends Partial<PddImportCheckArgs> {
  * const reachable = new PddImportCheck("old-imap", { domain: "example.com", server: "imap.old-host.net", method: "imap" });
  * ```
  */
-export class PddImportCheck extends pulumi.dynamic.Resource {
+export class PddImportCheck extends pulumi.CustomResource {
   /** The domain. */
   declare readonly domain: pulumi.Output<string>;
   /** The server, as the service echoed it. */
@@ -78,6 +78,6 @@ export class PddImportCheck extends pulumi.dynamic.Resource {
       triggers: state.triggers,
       checkedAt: state.checkedAt,
     };
-    super(importCheckProvider, name, props, opts, "pdd", "PddImportCheck");
+    super(dynamicType("PddImportCheck"), name, { ...props, __provider: providerText("importCheck") }, opts);
   }
 }

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -17,6 +16,9 @@ import {
   startProviderHost,
 } from "../harness";
 import type { CapturedResource, ProviderHost } from "../harness";
+import type * as providerModule from "../../src/resources/provider";
+
+type ProviderModule = typeof providerModule;
 
 // The harness is proven against a fake implementation, independent of the real resources.
 const TOKEN = "harness-secret-token-7f3a9c";
@@ -417,70 +419,81 @@ module.exports = { id: new pulumi.dynamic.Resource(provider, "probe", { runtimeM
   });
 });
 
-describe("serialized provider shim (src/resources/provider.ts)", () => {
-  const shimPath = (): string =>
+describe("__provider text (src/resources/provider.ts)", () => {
+  const providerPath = (): string =>
     path.join(getProgramFolder(), "node_modules", "pulumi-yandex-pdd", "dist", "resources", "provider.js");
   const shipped = (): boolean => getProgramFolderInfo().tarballFiles.includes("dist/resources/provider.js");
-  const modules = {
-    dnsRecordProvider: "dnsRecord",
-    domainLogoProvider: "domainLogo",
-    importCheckProvider: "importCheck",
+  // The installed package's own module, as a program loads it.
+  const installed = (): ProviderModule => createRequire(providerPath())(providerPath()) as ProviderModule;
+  const resources = {
+    PddDnsRecord: "dnsRecord",
+    PddDomainLogo: "domainLogo",
+    PddImportCheck: "importCheck",
   } as const;
-
-  async function serialize(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
-    // The same call pulumi.dynamic.Resource makes, closure variable name included.
-    return (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
-  }
 
   it("ships in the tarball", () => {
     expect(shipped()).toBe(true);
   });
 
-  it("serializes small, stable, and capturing only its loader", async () => {
-    if (!shipped()) {
-      return;
-    }
-    const shim = (await import(shimPath())) as Record<keyof typeof modules, pulumi.dynamic.ResourceProvider>;
-    for (const [exportName, moduleName] of Object.entries(modules) as [keyof typeof modules, string][]) {
-      const text = await serialize(shim[exportName]);
-      expect(await serialize(shim[exportName])).toBe(text);
-      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(3 * 1024);
-      expect(capturedNames(text)).toEqual(["arguments", "load", "provider", "this"]);
-      // Only the provider object and the loader become variables; `require` stays a run-time call.
-      expect([...text.matchAll(/^var (\w+)/gm)].map((m) => m[1])).toEqual(["__provider"]);
-      expect(text).toContain(
-        'require("module").createRequire(require("path").join(process.cwd(), "program"))(`pulumi-yandex-pdd/runtime/${name}`)',
+  it("is small, fixed, and loads only the runtime module from the program's directory", () => {
+    const { providerText } = installed();
+    for (const name of Object.values(resources)) {
+      const text = providerText(name);
+      expect(providerText(name)).toBe(text);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(256);
+      expect(text).toBe(
+        'exports.handler = () => require("module").createRequire(require("path").join(process.cwd(), "program"))' +
+          `("pulumi-yandex-pdd/runtime/${name}");\n`,
       );
-      for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
-        expect(text).toContain(`load("${moduleName}").${method}(`);
-      }
-      expect(text).not.toMatch(/zod|undici|eslint/);
     }
   });
 
-  it("is what a program in the program folder puts into __provider", async () => {
+  it("hands the provider host the runtime module, resolved from the host's working directory", () => {
+    const { providerText } = installed();
+    const folder = getProgramFolder();
+    for (const name of Object.values(resources)) {
+      // What require-from-string does with the text, with the host's cwd set to the program folder.
+      const module = { exports: {} as { handler?: () => unknown } };
+      const evaluate = new Function("exports", "require", "process", providerText(name)) as (
+        exports: object,
+        require: NodeJS.Require,
+        process: { cwd(): string },
+      ) => void;
+      evaluate(module.exports, require, { cwd: () => folder });
+      const provider = module.exports.handler!() as Record<string, unknown>;
+      const runtime = createRequire(path.join(folder, "program"))(
+        `pulumi-yandex-pdd/runtime/${name}`,
+      ) as object;
+      expect(provider).toBe(runtime);
+      for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
+        expect(typeof provider[method]).toBe("function");
+      }
+    }
+  });
+
+  it("is what every resource of the installed package registers, under its dynamic type", async () => {
     if (!shipped()) {
       return;
     }
-    const shim = (await import(shimPath())) as Record<keyof typeof modules, pulumi.dynamic.ResourceProvider>;
     const captured = await captureRegistrations({
       cwd: getProgramFolder(),
       program: `"use strict";
-const pulumi = require("@pulumi/pulumi");
-const shim = require(${JSON.stringify(shimPath())});
-for (const [name, provider] of Object.entries(shim)) {
-  if (name.endsWith("Provider")) {
-    new pulumi.dynamic.Resource(provider, name + "-1", { n: 1 }, {}, "probe", name);
-    new pulumi.dynamic.Resource(provider, name + "-2", { n: 2 }, {}, "probe", name);
-  }
-}
+const pdd = require("pulumi-yandex-pdd");
+new pdd.PddDnsRecord("r", { domain: "example.com", type: "A", subdomain: "www", content: "203.0.113.1" });
+new pdd.PddDomainLogo("l", { domain: "example.com", contentBase64: "iVBORw0KGgo=" });
+new pdd.PddImportCheck("c", { domain: "example.com", server: "imap.example.org", method: "imap" });
 `,
     });
-    for (const exportName of Object.keys(modules) as (keyof typeof modules)[]) {
-      const texts = captured.resources
-        .filter((r) => r.type.endsWith(`:${exportName}`))
-        .map((r) => r.inputs.__provider);
-      expect(texts).toEqual([await serialize(shim[exportName]), await serialize(shim[exportName])]);
-    }
+    const { dynamicType, providerText } = installed();
+    expect(captured.resources.map((r) => [r.type, r.inputs.__provider]).sort()).toEqual(
+      Object.entries(resources)
+        .map(([resource, name]) => [dynamicType(resource), providerText(name)])
+        .sort(),
+    );
+    expect(captured.resources.map((r) => r.type).sort()).toEqual([
+      "pulumi-nodejs:dynamic/pdd:PddDnsRecord",
+      "pulumi-nodejs:dynamic/pdd:PddDomainLogo",
+      "pulumi-nodejs:dynamic/pdd:PddImportCheck",
+    ]);
   });
 });

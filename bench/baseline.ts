@@ -31,32 +31,34 @@ export async function runBaseline(options: BaselineOptions): Promise<PhaseMeasur
           const record = await client.addRecord({ domain, type: "A", ttl: 3600, ...recordFields(i) });
           return record.recordId;
         });
-        return ids.map(() => "create");
+        return { outcomes: ids.map(() => "create") };
       }),
     );
-    phases.push(await measurePhase(options, "preview", async () => indexes.map(() => "same")));
+    phases.push(
+      await measurePhase(options, "preview", async () => ({ outcomes: indexes.map(() => "same") })),
+    );
     const refresh = (phase: "refresh" | "refresh-2") =>
-      measurePhase(options, phase, () =>
-        runPool(indexes, parallel, async (i) => {
+      measurePhase(options, phase, async () => ({
+        outcomes: await runPool(indexes, parallel, async (i) => {
           const zone = await client.listRecords(domain);
           return zone.some((r) => r.recordId === ids[i]) ? "same" : "gone";
         }),
-      );
+      }));
     phases.push(await refresh("refresh"));
     phases.push(
-      await measurePhase(options, "update", () =>
-        runPool(indexes, parallel, async (i) => {
+      await measurePhase(options, "update", async () => ({
+        outcomes: await runPool(indexes, parallel, async (i) => {
           if (!changed.has(i)) return "same";
           await client.editRecord({ domain, recordId: ids[i]!, ttl: 3600, ...recordFields(i, 1) });
           return "update";
         }),
-      ),
+      })),
     );
     phases.push(await refresh("refresh-2"));
     phases.push(
       await measurePhase(options, "delete", async () => {
         await runPool(ids, parallel, (id) => client.deleteRecord(domain, id));
-        return ids.map(() => "delete");
+        return { outcomes: ids.map(() => "delete") };
       }),
     );
     return phases;

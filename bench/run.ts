@@ -14,9 +14,11 @@ import { measureGetPddDomains } from "./domains";
 import { startEmulatorProcess } from "./emulatorProcess";
 import type { EmulatorView, RemoteEmulator } from "./emulatorProcess";
 import type { DomainsMeasure } from "./domains";
+import { idealProviderText } from "./idealProvider";
 import { HostMemory } from "./memory";
 import {
   comparisonTable,
+  controlTable,
   evaluateTargets,
   providerTable,
   runtimeTable,
@@ -25,7 +27,7 @@ import {
 } from "./report";
 import type { SizeRun } from "./report";
 import { loadRuntime, runtimeDriver } from "./runtimeDriver";
-import { engineDriver, recordFields, runWorkload } from "./workload";
+import { boundedMs, engineDriver, recordFields, runWorkload } from "./workload";
 import type { Driver, PhaseMeasure } from "./workload";
 
 const TOKEN = "bench-token-7d41c0e2";
@@ -39,6 +41,8 @@ interface BenchArgs {
   domains: number;
   baseline: boolean;
   floor: boolean;
+  control: boolean;
+  runs: number;
   strict: boolean;
   json: string | undefined;
   programFolder: string | undefined;
@@ -51,6 +55,8 @@ const USAGE = `usage: npm run bench -- [options]
   --domains <d>           account size for the getPddDomains check (default 45; 0 skips it)
   --no-baseline           skip the naive baseline
   --no-floor              skip the zero-latency run that measures the engine path's own cost
+  --runs <k>              runs of each timed path per size; tables show the median run of each phase (default 3)
+  --no-control            skip the engine path with the ideal provider (one that only waits the latency)
   --strict                also exit non-zero when a wall-time, connection, size or memory target is missed
   --json <file>           also write every measurement to <file>
   --program-folder <dir>  use a folder where pulumi-yandex-pdd is already installed (e.g. another build)
@@ -79,6 +85,8 @@ function parseCli(argv: string[]): BenchArgs {
       domains: { type: "string", default: "45" },
       "no-baseline": { type: "boolean", default: false },
       "no-floor": { type: "boolean", default: false },
+      "no-control": { type: "boolean", default: false },
+      runs: { type: "string", default: "3" },
       strict: { type: "boolean", default: false },
       json: { type: "string" },
       "program-folder": { type: "string" },
@@ -96,6 +104,8 @@ function parseCli(argv: string[]): BenchArgs {
     domains: positiveInt("domains", values.domains, true),
     baseline: !values["no-baseline"],
     floor: !values["no-floor"],
+    control: !values["no-control"],
+    runs: positiveInt("runs", values.runs),
     strict: values.strict,
     json: values.json,
     programFolder: values["program-folder"],
@@ -172,16 +182,36 @@ async function runRuntime(folder: string, template: Props, n: number, args: Benc
   }
 }
 
+/** Per phase, the measurement with the median timed part (see `boundedMs`) over several runs. */
+function medianPhases(runs: PhaseMeasure[][]): PhaseMeasure[] {
+  return runs[0]!.map((first, i) => {
+    const sorted = runs.map((r) => r[i]!).sort((a, b) => boundedMs(a) - boundedMs(b));
+    return sorted[Math.floor((sorted.length - 1) / 2)] ?? first;
+  });
+}
+
 async function runSize(folder: string, template: Props, n: number, args: BenchArgs): Promise<SizeRun> {
   let floor: PhaseMeasure[] | undefined;
   if (args.floor && args.latencyMs > 0) {
     log(`N=${n}: engine path with no added latency (its own cost)`);
     floor = (await runEngine(folder, template, n, 0, args)).phases;
   }
-  log(`N=${n}: engine path, ${args.latencyMs} ms per request`);
-  const engine = await runEngine(folder, template, n, args.latencyMs, args);
-  log(`N=${n}: provider runtime in-process, ${args.latencyMs} ms per request`);
-  const runtime = await runRuntime(folder, template, n, args);
+  const engineRuns: Awaited<ReturnType<typeof runEngine>>[] = [];
+  const controlRuns: PhaseMeasure[][] = [];
+  const runtimeRuns: PhaseMeasure[][] = [];
+  // Interleaved, so that a change in the machine's load shifts all three alike.
+  for (let r = 1; r <= args.runs; r++) {
+    const of = args.runs > 1 ? ` (run ${r} of ${args.runs})` : "";
+    log(`N=${n}: engine path, ${args.latencyMs} ms per request${of}`);
+    engineRuns.push(await runEngine(folder, template, n, args.latencyMs, args));
+    if (args.control) {
+      log(`N=${n}: engine path with the ideal provider, ${args.latencyMs} ms per step${of}`);
+      const ideal = { ...template, __provider: idealProviderText(args.latencyMs) };
+      controlRuns.push((await runEngine(folder, ideal, n, args.latencyMs, args)).phases);
+    }
+    log(`N=${n}: provider runtime in-process, ${args.latencyMs} ms per request${of}`);
+    runtimeRuns.push(await runRuntime(folder, template, n, args));
+  }
 
   let baseline: PhaseMeasure[] | undefined;
   if (args.baseline) {
@@ -199,14 +229,17 @@ async function runSize(folder: string, template: Props, n: number, args: BenchAr
     n,
     latencyMs: args.latencyMs,
     parallel: args.parallel,
-    engine: engine.phases,
+    runs: args.runs,
+    engine: medianPhases(engineRuns.map((e) => e.phases)),
+    engineAll: engineRuns.map((e) => e.phases),
     floor,
-    runtime,
+    control: args.control ? medianPhases(controlRuns) : undefined,
+    runtime: medianPhases(runtimeRuns),
     baseline,
     providerBytes: Buffer.byteLength(String(template.__provider)),
-    stateBytes: engine.stateBytes,
-    hostStartKb: engine.hostStartKb,
-    leftover: engine.leftover,
+    stateBytes: Math.max(...engineRuns.map((e) => e.stateBytes)),
+    hostStartKb: Math.min(...engineRuns.map((e) => e.hostStartKb)),
+    leftover: Math.max(...engineRuns.map((e) => e.leftover)),
   };
 }
 
@@ -262,6 +295,10 @@ async function main(): Promise<number> {
       "",
     );
     out.push(providerTable(run), "");
+    if (run.control) {
+      out.push("The same engine path with the ideal provider (no work, each step waits the latency):", "");
+      out.push(controlTable(run), "");
+    }
     if (run.runtime) out.push("Provider runtime called in-process (no gRPC):", "", runtimeTable(run), "");
     if (run.baseline) out.push("Naive baseline versus the provider runtime (both in-process):", "");
     if (run.baseline) out.push(comparisonTable(run), "");

@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import type * as runtime from "../src/runtime/dnsRecord";
-import type { Props } from "../test/harness";
+import type { DiffResult, Props } from "../test/harness";
+import { diffOutcome } from "./workload";
 import type { Driver } from "./workload";
 
 type DnsRecordRuntime = typeof runtime;
@@ -28,22 +29,29 @@ export async function runtimeDriver(
 ): Promise<Driver> {
   const config: Record<string, string> = { "pdd:token": settings.token, "pdd:endpoint": settings.endpoint };
   await rt.configure({ config: { get: (key: string) => config[key] } } as Parameters<typeof rt.configure>[0]);
-  const checked = async (olds: Props, news: Props): Promise<Props> => {
-    const result = await rt.check(olds, news);
-    if (result.failures?.length) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
-    return result.inputs as Props;
-  };
   return {
-    async create(urn, news) {
-      const inputs = await checked({}, news);
+    async check(_urn, olds, news) {
+      const result = await rt.check(olds, news);
+      if (result.failures?.length) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
+      return result.inputs as Props;
+    },
+    async diff(state, inputs) {
+      const diff = await rt.diff(state.id, state.outputs, inputs);
+      return diffOutcome(
+        { changes: diff.changes ? "some" : "none", replaces: diff.replaces ?? [] } as DiffResult,
+        inputs,
+        state.inputs,
+      );
+    },
+    async create(urn, inputs) {
       const created = await rt.create(inputs);
       return { urn, id: created.id, inputs, outputs: created.outs as Props };
     },
-    async preview(state, news) {
-      const inputs = await checked(state.inputs, news);
-      return (await rt.diff(state.id, state.outputs, inputs)).changes ? "changed" : "same";
+    async update(state, inputs) {
+      const updated = await rt.update(state.id, state.outputs, inputs);
+      return { ...state, inputs, outputs: updated.outs as Props };
     },
-    async refresh(state) {
+    async read(state) {
       const read = await rt.read(state.id, state.outputs);
       if (!read.id) return undefined;
       return {
@@ -52,14 +60,6 @@ export async function runtimeDriver(
         outputs: read.props as Props,
         inputs: (read.inputs as Props) ?? state.inputs,
       };
-    },
-    async update(state, news) {
-      const inputs = await checked(state.inputs, news);
-      const diff = await rt.diff(state.id, state.outputs, inputs);
-      if (!diff.changes) return { action: "same", state: { ...state, inputs } };
-      if (diff.replaces?.length) throw new Error(`unexpected replacement of ${state.id}`);
-      const updated = await rt.update(state.id, state.outputs, inputs);
-      return { action: "update", state: { ...state, inputs, outputs: updated.outs as Props } };
     },
     delete: (state) => rt.delete(state.id, state.outputs),
   };

@@ -1,7 +1,7 @@
-import { engineCreate, engineDelete, engineRefresh, engineUpdate, unwrapSecrets, urn } from "../test/harness";
-import type { ProviderHost, Props, ResourceState } from "../test/harness";
+import { CheckFailedError, engineDelete, engineRefresh, unwrapSecrets, urn } from "../test/harness";
+import type { DiffResult, ProviderHost, Props, ResourceState } from "../test/harness";
 import type { EmulatorView } from "./emulatorProcess";
-import { runPool } from "./pool";
+import { StepExecutor } from "./pool";
 
 /** The engine's type token of `PddDnsRecord`. */
 export const DNS_TYPE = "pulumi-nodejs:dynamic/pdd:PddDnsRecord";
@@ -19,7 +19,15 @@ export interface PhaseMeasure {
   /** The fewest requests the phase can be done with. */
   ideal: Record<string, number>;
   idealTotal: number;
+  /** The whole phase, from its first step to its last answer. */
   wallMs: number;
+  /**
+   * Update only: the phase in its two stages. `planMs` is step generation for every resource (Check,
+   * and Diff on the executor): the work a preview does, without API calls. `applyMs` is the Update
+   * steps of the resources Diff found changed: the part the latency bound is about.
+   */
+  planMs?: number;
+  applyMs?: number;
   /** TCP connections the service accepted during the phase. */
   connections: number;
   /** Most requests the service was processing at once. */
@@ -37,15 +45,22 @@ export interface PhaseHooks {
   after?(phase: PhaseName, measure: PhaseMeasure): void;
 }
 
+/** What Diff concluded, as the engine acts on it. */
+export type DiffOutcome = "same" | "update" | "replace";
+
 /**
- * One resource's lifecycle steps, as the engine runs them. `news` are the program's inputs; the
- * result of `preview` and `update` is what the engine concluded.
+ * One provider's steps as the engine calls them; `news` and `inputs` carry `__provider` on the engine
+ * path. {@link runWorkload} orders and overlaps them the way the engine does.
  */
 export interface Driver {
-  create(urn: string, news: Props): Promise<ResourceState>;
-  preview(state: ResourceState, news: Props): Promise<"same" | "changed">;
-  refresh(state: ResourceState): Promise<ResourceState | undefined>;
-  update(state: ResourceState, news: Props): Promise<{ action: string; state: ResourceState }>;
+  /** Check: `olds` are the previous inputs, `{}` for a new resource. Resolves to the checked inputs. */
+  check(urn: string, olds: Props, news: Props): Promise<Props>;
+  /** Diff of checked inputs against a resource's state. */
+  diff(state: ResourceState, inputs: Props): Promise<DiffOutcome>;
+  create(urn: string, inputs: Props): Promise<ResourceState>;
+  update(state: ResourceState, inputs: Props): Promise<ResourceState>;
+  /** Read (refresh); undefined when the resource is gone. */
+  read(state: ResourceState): Promise<ResourceState | undefined>;
   delete(state: ResourceState): Promise<void>;
 }
 
@@ -109,17 +124,29 @@ function tally(values: readonly string[]): Record<string, number> {
   return out;
 }
 
+/** What a phase's body reports: one outcome per resource and, for update, its two stages. */
+export interface PhaseOutcome {
+  outcomes: string[];
+  planMs?: number;
+  applyMs?: number;
+}
+
+/** The part of a phase the latency bound applies to: the apply stage of an update, else the whole phase. */
+export function boundedMs(measure: PhaseMeasure): number {
+  return measure.applyMs ?? measure.wallMs;
+}
+
 /** Runs `body` as one phase: resets the emulator's counters first and reads them afterwards. */
 export async function measurePhase(
   options: Pick<WorkloadOptions, "emulator" | "n" | "hooks">,
   phase: PhaseName,
-  body: () => Promise<string[]>,
+  body: () => Promise<PhaseOutcome>,
 ): Promise<PhaseMeasure> {
   const { emulator, n, hooks } = options;
   await emulator.resetStats();
   hooks?.before?.(phase);
   const started = performance.now();
-  const outcomes = await body();
+  const { outcomes, planMs, applyMs } = await body();
   const wallMs = performance.now() - started;
   const stats = await emulator.stats();
   const ideal = idealCalls(phase, n);
@@ -130,6 +157,8 @@ export async function measurePhase(
     ideal,
     idealTotal: sum(ideal),
     wallMs,
+    ...(planMs === undefined ? {} : { planMs }),
+    ...(applyMs === undefined ? {} : { applyMs }),
     connections: stats.connections,
     maxInFlight: stats.maxInFlight,
     actions: tally(outcomes),
@@ -147,7 +176,9 @@ export interface WorkloadResult {
 }
 
 /**
- * `n` A records of one domain through every phase, `parallel` operations in flight:
+ * `n` A records of one domain through every phase, scheduled as Pulumi's engine schedules them: a
+ * serial step generator (it calls Check for one resource at a time and hands each step over without
+ * waiting) feeding a step executor with `parallel` steps in flight (Diff, Create, Update, Read, Delete).
  * create → preview (nothing changed) → refresh → update (10% changed) → refresh → delete.
  * `template` holds the inputs every record shares (for the engine path, `__provider` among them).
  */
@@ -165,10 +196,31 @@ export async function runWorkload(
   const phases: PhaseMeasure[] = [];
   let states: ResourceState[] = [];
 
+  /** Step generation: Check each resource in turn, submitting the step that follows to the executor. */
+  const generate = async <T>(
+    executor: StepExecutor,
+    check: (i: number) => [urn: string, olds: Props, news: Props],
+    step: (i: number, inputs: Props) => Promise<T>,
+  ): Promise<T[]> => {
+    const steps: Promise<T>[] = [];
+    for (const i of indexes) {
+      const inputs = await driver.check(...check(i));
+      steps.push(executor.submit(() => step(i, inputs)));
+    }
+    await executor.drain();
+    return Promise.all(steps);
+  };
+  const executor = () => new StepExecutor(parallel);
+
   phases.push(
     await measurePhase(options, "create", async () => {
-      states = await runPool(indexes, parallel, (i) => driver.create(urn(DNS_TYPE, `r${i}`), news(i)));
-      return states.map(() => "create");
+      const urnOf = (i: number) => urn(DNS_TYPE, `r${i}`);
+      states = await generate(
+        executor(),
+        (i) => [urnOf(i), {}, news(i)],
+        (i, inputs) => driver.create(urnOf(i), inputs),
+      );
+      return { outcomes: states.map(() => "create") };
     }),
   );
   const stateBytes = Buffer.byteLength(
@@ -176,30 +228,53 @@ export async function runWorkload(
   );
 
   phases.push(
-    await measurePhase(options, "preview", () =>
-      runPool(indexes, parallel, (i) => driver.preview(states[i]!, news(i))),
-    ),
+    await measurePhase(options, "preview", async () => ({
+      outcomes: await generate(
+        executor(),
+        (i) => [states[i]!.urn, states[i]!.inputs, news(i)],
+        (i, inputs) => driver.diff(states[i]!, inputs),
+      ),
+    })),
   );
 
   const refresh = (phase: "refresh" | "refresh-2") =>
     measurePhase(options, phase, async () => {
-      const read = await runPool(states, parallel, (state) => driver.refresh(state));
+      const exec = executor();
+      const reads = states.map((state) => exec.submit(() => driver.read(state)));
+      await exec.drain();
+      const read = await Promise.all(reads);
       const outcomes = read.map((s, i) =>
         !s ? "gone" : canonicalJson(s.outputs) === canonicalJson(states[i]!.outputs) ? "same" : "drift",
       );
       states = read.map((s, i) => s ?? states[i]!);
-      return outcomes;
+      return { outcomes };
     });
 
   phases.push(await refresh("refresh"));
 
   phases.push(
     await measurePhase(options, "update", async () => {
-      const results = await runPool(indexes, parallel, (i) =>
-        driver.update(states[i]!, news(i, changed.has(i) ? 1 : 0)),
+      // Timed in two stages (the engine overlaps them, so their sum is an upper bound of the phase).
+      const planStarted = performance.now();
+      const plans = await generate(
+        executor(),
+        (i) => [states[i]!.urn, states[i]!.inputs, news(i, changed.has(i) ? 1 : 0)],
+        async (i, inputs) => ({ i, inputs, outcome: await driver.diff(states[i]!, inputs) }),
       );
-      states = results.map((r) => r.state);
-      return results.map((r) => r.action);
+      const planMs = performance.now() - planStarted;
+      const applyStarted = performance.now();
+      const exec = executor();
+      const applied = plans.map(({ i, inputs, outcome }) => {
+        if (outcome === "replace") throw new Error(`unexpected replacement of ${states[i]!.urn}`);
+        const state = states[i]!;
+        return outcome === "update"
+          ? exec.submit(() => driver.update(state, inputs))
+          : Promise.resolve({ ...state, inputs });
+      });
+      await exec.drain();
+      states = await Promise.all(applied);
+      const applyMs = performance.now() - applyStarted;
+      return { outcomes: plans.map((p) => p.outcome), planMs, applyMs };
     }),
   );
 
@@ -207,8 +282,10 @@ export async function runWorkload(
 
   phases.push(
     await measurePhase(options, "delete", async () => {
-      await runPool(states, parallel, (state) => driver.delete(state));
-      return states.map(() => "delete");
+      const exec = executor();
+      for (const state of states) void exec.submit(() => driver.delete(state));
+      await exec.drain();
+      return { outcomes: states.map(() => "delete") };
     }),
   );
 
@@ -216,25 +293,39 @@ export async function runWorkload(
   return { phases, stateBytes, leftover };
 }
 
+/** What the engine makes of a Diff answer; "unknown" falls back to comparing inputs, as the engine does. */
+export function diffOutcome(diff: DiffResult, inputs: Props, oldInputs: Props): DiffOutcome {
+  if (diff.changes === "some") return diff.replaces.length > 0 ? "replace" : "update";
+  if (diff.changes === "none") return "same";
+  return canonicalJson(inputs) === canonicalJson(oldInputs) ? "same" : "update";
+}
+
 /**
- * The engine path: every step is the RPCs `pulumi up`/`preview`/`refresh`/`destroy` send the SDK's
- * dynamic provider host (Check and Create; Check and Diff; Read; Check, Diff and Update; Delete).
+ * The engine path: every step is the RPC `pulumi up`/`preview`/`refresh`/`destroy` sends the SDK's
+ * dynamic provider host, with the engine's arguments.
  */
 export function engineDriver(host: ProviderHost): Driver {
   return {
-    create: (resourceUrn, news) => engineCreate(host, resourceUrn, news),
-    async preview(state, news) {
-      const checked = await host.check(state.urn, state.inputs, news);
-      if (checked.failures.length > 0) {
-        throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
-      }
-      const diff = await host.diff(state.id, state.urn, state.outputs, checked.inputs, {
+    async check(resourceUrn, olds, news) {
+      const result = await host.check(resourceUrn, olds, news);
+      if (result.failures.length > 0) throw new CheckFailedError(result.failures);
+      return result.inputs;
+    },
+    async diff(state, inputs) {
+      const diff = await host.diff(state.id, state.urn, state.outputs, inputs, { oldInputs: state.inputs });
+      return diffOutcome(diff, inputs, state.inputs);
+    },
+    async create(resourceUrn, inputs) {
+      const created = await host.create(resourceUrn, inputs);
+      return { urn: resourceUrn, id: created.id, inputs, outputs: created.properties };
+    },
+    async update(state, inputs) {
+      const updated = await host.update(state.id, state.urn, state.outputs, inputs, {
         oldInputs: state.inputs,
       });
-      return diff.changes === "none" ? "same" : "changed";
+      return { ...state, inputs, outputs: updated.properties };
     },
-    refresh: (state) => engineRefresh(host, state),
-    update: (state, news) => engineUpdate(host, state, news),
+    read: (state) => engineRefresh(host, state),
     delete: (state) => engineDelete(host, state),
   };
 }

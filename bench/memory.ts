@@ -15,9 +15,9 @@ function field(status: string, name: string): number {
 
 /**
  * Peak memory of the provider host per phase. The kernel's high-water mark (VmHWM) is exact; writing
- * 5 to `/proc/<pid>/clear_refs` resets it, so each phase gets its own peak. VmRSS is also sampled every
- * few milliseconds, which covers kernels where the reset is not allowed (the peak is then the larger
- * of the sampled maximum and, for the first phase only, VmHWM).
+ * 5 to `/proc/<pid>/clear_refs` resets it, so each phase gets its own peak. Where the reset is not
+ * allowed, VmRSS is sampled every few milliseconds instead (the peak is then the larger of the sampled
+ * maximum and, for the first phase only, VmHWM).
  */
 export class HostMemory {
   private timer: NodeJS.Timeout | undefined;
@@ -48,6 +48,9 @@ export class HostMemory {
       this.peakResettable = false;
     }
     this.sampledMaxKb = this.read()?.rssKb ?? 0;
+    // The kernel's mark is exact; sampling (a file read in the bench's own event loop every few ms, on
+    // the path of the engine stand-in's RPCs) is only the fallback where the mark cannot be reset.
+    if (this.peakResettable) return;
     this.timer = setInterval(() => {
       this.sampledMaxKb = Math.max(this.sampledMaxKb, this.read()?.rssKb ?? 0);
     }, this.intervalMs);

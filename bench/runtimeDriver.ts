@@ -36,12 +36,16 @@ export async function runtimeDriver(
       return result.inputs as Props;
     },
     async diff(state, inputs) {
-      const diff = await rt.diff(state.id, state.outputs, inputs);
-      return diffOutcome(
-        { changes: diff.changes ? "some" : "none", replaces: diff.replaces ?? [] } as DiffResult,
-        inputs,
-        state.inputs,
-      );
+      const { changes, replaces, deleteBeforeReplace } = await rt.diff(state.id, state.outputs, inputs);
+      // The answer as the SDK's host turns it into the engine's DiffResponse.
+      const answer: DiffResult = {
+        changes: changes === undefined ? "unknown" : changes ? "some" : "none",
+        replaces: replaces ?? [],
+        stables: [],
+        deleteBeforeReplace: deleteBeforeReplace ?? false,
+        diffs: [],
+      };
+      return diffOutcome(answer, inputs, state.inputs);
     },
     async create(urn, inputs) {
       const created = await rt.create(inputs);

@@ -211,6 +211,13 @@ export async function runWorkload(
     return Promise.all(steps);
   };
   const executor = () => new StepExecutor(parallel);
+  /** Steps with no step generation before them (Read, Delete, an update's apply stage): all at once. */
+  const executeAll = async <S, T>(items: readonly S[], step: (item: S) => Promise<T>): Promise<T[]> => {
+    const exec = executor();
+    const results = items.map((item) => exec.submit(() => step(item)));
+    await exec.drain();
+    return Promise.all(results);
+  };
 
   phases.push(
     await measurePhase(options, "create", async () => {
@@ -239,10 +246,7 @@ export async function runWorkload(
 
   const refresh = (phase: "refresh" | "refresh-2") =>
     measurePhase(options, phase, async () => {
-      const exec = executor();
-      const reads = states.map((state) => exec.submit(() => driver.read(state)));
-      await exec.drain();
-      const read = await Promise.all(reads);
+      const read = await executeAll(states, (state) => driver.read(state));
       const outcomes = read.map((s, i) =>
         !s ? "gone" : canonicalJson(s.outputs) === canonicalJson(states[i]!.outputs) ? "same" : "drift",
       );
@@ -262,17 +266,13 @@ export async function runWorkload(
         async (i, inputs) => ({ i, inputs, outcome: await driver.diff(states[i]!, inputs) }),
       );
       const planMs = performance.now() - planStarted;
+      const replaced = plans.find((p) => p.outcome === "replace");
+      if (replaced) throw new Error(`unexpected replacement of ${states[replaced.i]!.urn}`);
       const applyStarted = performance.now();
-      const exec = executor();
-      const applied = plans.map(({ i, inputs, outcome }) => {
-        if (outcome === "replace") throw new Error(`unexpected replacement of ${states[i]!.urn}`);
-        const state = states[i]!;
-        return outcome === "update"
-          ? exec.submit(() => driver.update(state, inputs))
-          : Promise.resolve({ ...state, inputs });
-      });
-      await exec.drain();
-      states = await Promise.all(applied);
+      // Unchanged resources are same steps: they record the new inputs and make no call.
+      states = await executeAll(plans, async ({ i, inputs, outcome }) =>
+        outcome === "update" ? driver.update(states[i]!, inputs) : { ...states[i]!, inputs },
+      );
       const applyMs = performance.now() - applyStarted;
       return { outcomes: plans.map((p) => p.outcome), planMs, applyMs };
     }),
@@ -282,9 +282,7 @@ export async function runWorkload(
 
   phases.push(
     await measurePhase(options, "delete", async () => {
-      const exec = executor();
-      for (const state of states) void exec.submit(() => driver.delete(state));
-      await exec.drain();
+      await executeAll(states, (state) => driver.delete(state));
       return { outcomes: states.map(() => "delete") };
     }),
   );

@@ -28,6 +28,10 @@ export interface SizeRun {
   stateBytes: number;
   /** Provider host's resident memory after start, configure and the warm-up, before the first phase (KiB). */
   hostStartKb: number;
+  /** Its peak over all phases of the same run (the run with the median growth). */
+  hostPeakKb: number;
+  /** The highest peak of any run. */
+  hostMaxPeakKb: number;
   /** Records the run left behind in the domain (should be 0). */
   leftover: number;
 }
@@ -72,7 +76,6 @@ const wall = (p: PhaseMeasure): string =>
 /** What is held to the bound over the bound: the apply stage for an update, else the whole phase. */
 const overBound = (p: PhaseMeasure, bound: number): string =>
   bound === 0 ? "–" : `${ratio(boundedMs(p), bound)}${p.applyMs === undefined ? "" : " (apply)"}`;
-const peakKb = (run: SizeRun): number => Math.max(...run.engineAll.flat().map((p) => p.hostPeakKb ?? 0));
 
 function byEndpoint(calls: Record<string, number>): string {
   const entries = Object.entries(calls).filter(([, v]) => v > 0);
@@ -224,11 +227,11 @@ export function comparisonTable(run: SizeRun): string {
 }
 
 export function summaryLines(run: SizeRun): string[] {
-  const peak = peakKb(run);
+  const peak = run.hostPeakKb;
   return [
     `__provider: ${run.providerBytes} bytes per resource (the same text in every record)`,
     `state after create: ${run.stateBytes} bytes for ${run.n} resources, ${Math.round(run.stateBytes / run.n)} per resource (inputs + outputs, __provider in both)`,
-    `provider host memory: ${mb(run.hostStartKb)} MB before the first phase, peak ${mb(peak)} MB (+${mb(peak - run.hostStartKb)} MB, ${((peak - run.hostStartKb) / run.n).toFixed(1)} KiB per record)`,
+    `provider host memory: ${mb(run.hostStartKb)} MB before the first phase, peak ${mb(peak)} MB (+${mb(peak - run.hostStartKb)} MB, ${((peak - run.hostStartKb) / run.n).toFixed(1)} KiB per record; median growth of ${run.engineAll.length} runs), highest peak ${mb(run.hostMaxPeakKb)} MB`,
     `records left behind: ${run.leftover}`,
   ];
 }
@@ -316,7 +319,7 @@ export function evaluateTargets(runs: SizeRun[], domains: DomainsMeasure | undef
       status: status(run.providerBytes <= LIMITS.providerBytes),
       detail: `${run.providerBytes} bytes`,
     });
-    const peak = peakKb(run);
+    const peak = run.hostMaxPeakKb;
     out.push({
       kind: "memory",
       name: `${at}: provider host peak < ${LIMITS.hostPeakMb} MB`,
@@ -334,7 +337,7 @@ export function evaluateTargets(runs: SizeRun[], domains: DomainsMeasure | undef
   const small = sorted[0];
   const large = sorted[sorted.length - 1];
   if (small && large && large.n > small.n) {
-    const growth = (r: SizeRun) => peakKb(r) - r.hostStartKb;
+    const growth = (r: SizeRun) => r.hostPeakKb - r.hostStartKb;
     const allowedKb =
       (Math.max(growth(small), 0) / small.n) * large.n * LIMITS.memoryLinearity + LIMITS.memorySlackMb * 1024;
     out.push({

@@ -190,6 +190,22 @@ function medianPhases(runs: PhaseMeasure[][]): PhaseMeasure[] {
   });
 }
 
+/**
+ * The provider host's memory over the engine runs: the start and peak of the run whose growth is the
+ * median (growth compares within one host process), and the highest peak of any run (for the limit).
+ */
+function hostMemory(runs: { phases: PhaseMeasure[]; hostStartKb: number }[]) {
+  const measured = runs
+    .map((r) => ({ startKb: r.hostStartKb, peakKb: Math.max(...r.phases.map((p) => p.hostPeakKb ?? 0)) }))
+    .sort((a, b) => a.peakKb - a.startKb - (b.peakKb - b.startKb));
+  const median = measured[Math.floor((measured.length - 1) / 2)]!;
+  return {
+    hostStartKb: median.startKb,
+    hostPeakKb: median.peakKb,
+    hostMaxPeakKb: Math.max(...measured.map((m) => m.peakKb)),
+  };
+}
+
 async function runSize(folder: string, template: Props, n: number, args: BenchArgs): Promise<SizeRun> {
   let floor: PhaseMeasure[] | undefined;
   if (args.floor && args.latencyMs > 0) {
@@ -238,7 +254,7 @@ async function runSize(folder: string, template: Props, n: number, args: BenchAr
     baseline,
     providerBytes: Buffer.byteLength(String(template.__provider)),
     stateBytes: Math.max(...engineRuns.map((e) => e.stateBytes)),
-    hostStartKb: Math.min(...engineRuns.map((e) => e.hostStartKb)),
+    ...hostMemory(engineRuns),
     leftover: Math.max(...engineRuns.map((e) => e.leftover)),
   };
 }

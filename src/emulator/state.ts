@@ -241,8 +241,23 @@ function canonicalIPv6(address: string): string {
   return [...headGroups, ...fill, ...tailGroups].map((group) => parseInt(group, 16).toString(16)).join(":");
 }
 
+/**
+ * Each record's key, computed once: `record_exists` compares a new record with every record of its zone,
+ * and a stored record's type, name and content never change in place (an edit stores a new object).
+ */
+const duplicateKeys = new WeakMap<StoredRecord, string>();
+
 /** Identity used for `record_exists`: same type, name and (normalised) content. */
-function duplicateKey(record: Pick<StoredRecord, "type" | "subdomain" | "content">): string {
+function duplicateKey(record: StoredRecord): string {
+  let key = duplicateKeys.get(record);
+  if (key === undefined) {
+    key = computeDuplicateKey(record);
+    duplicateKeys.set(record, key);
+  }
+  return key;
+}
+
+function computeDuplicateKey(record: Pick<StoredRecord, "type" | "subdomain" | "content">): string {
   let content: string;
   switch (record.type) {
     case "A":

@@ -435,6 +435,27 @@ describe("dns endpoints", () => {
     expect(ttl.record).toMatchObject({ ttl: 900, subdomain: "updated.test", content: "challengetoken" });
   });
 
+  test("after dns/edit, record_exists follows the record's new content, not its old one", async () => {
+    const txt = { domain: DOMAIN, type: "TXT", subdomain: "moved.test" };
+    const first = await call(emu, "dns/add", { ...txt, content: "old-content" });
+    expect(first.success).toBe("ok");
+    // The duplicate check has now seen the record with its old content.
+    expect((await call(emu, "dns/add", { ...txt, content: "old-content" })).error).toBe("record_exists");
+    const id = String(first.record!.record_id);
+    expect((await call(emu, "dns/edit", { ...txt, record_id: id, content: "new-content" })).success).toBe(
+      "ok",
+    );
+    expect((await call(emu, "dns/add", { ...txt, content: "new-content" })).error).toBe("record_exists");
+    expect((await call(emu, "dns/add", { ...txt, content: "old-content" })).success).toBe("ok");
+    expect(
+      emu
+        .records(DOMAIN)
+        .filter((r) => r.subdomain === "moved.test")
+        .map((r) => r.content)
+        .sort(),
+    ).toEqual(["new-content", "old-content"]);
+  });
+
   test("dns/edit errors: no_record_id, bad_record_id, record_exists, validation; nothing changes", async () => {
     const a = await call(emu, "dns/add", { domain: DOMAIN, type: "A", subdomain: "a", content: "192.0.2.1" });
     await call(emu, "dns/add", { domain: DOMAIN, type: "A", subdomain: "b", content: "192.0.2.1" });

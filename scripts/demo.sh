@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run demo`: deploys the quickstart (the repository's root Pulumi.yaml, whose program is
-# examples/quickstart) to a local pdd-emulator, prints the stack outputs and the emulator's records,
-# then destroys the stack and cleans up. Needs the Pulumi CLI; touches nothing outside a temporary
+# examples/quickstart) to the Yandex 360 face of a local pdd-emulator (organization 1234567), prints the
+# stack outputs and the emulator's records, then destroys the stack and cleans up. Needs the Pulumi CLI; touches nothing outside a temporary
 # folder except a transient Pulumi.demo.yaml and, when absent, a link that lets the quickstart
 # import this checkout as `pulumi-yandex-pdd` (both removed on exit).
 set -euo pipefail
@@ -26,6 +26,8 @@ QUICKSTART_MODULES="$ROOT/examples/quickstart/node_modules"
 LINK="$QUICKSTART_MODULES/pulumi-yandex-pdd"
 TOKEN=dev-token
 DOMAIN=example.com
+# The emulator's default Yandex 360 organization, which gets the --domain names.
+ORG_ID=1234567
 
 if [ -e "$STACK_FILE" ]; then
   echo "demo: $STACK_FILE already exists (left by an earlier run?); remove it and run again." >&2
@@ -81,31 +83,22 @@ if [ ! -e "$LINK" ]; then
   MADE_LINK=true
 fi
 
-step "Starting pdd-emulator (domain $DOMAIN) and a local IMAP server for the import check"
+step "Starting pdd-emulator (domain $DOMAIN in Yandex 360 organization $ORG_ID)"
 node dist/emulator/cli.js --port 0 --token "$TOKEN" --domain "$DOMAIN" >"$WORK/emulator.log" 2>&1 &
-PIDS+=($!)
-# A stand-in for the mail server mailboxes would be imported from: it greets like IMAP and hangs up.
-node -e '
-  require("node:net")
-    .createServer((socket) => socket.end("* OK pdd-demo IMAP server ready\r\n"))
-    .listen(0, "127.0.0.1", function () { console.log(this.address().port); });
-' >"$WORK/imap.port" &
 PIDS+=($!)
 
 EMULATOR_URL=""
-IMAP_PORT=""
 for _ in $(seq 1 100); do
   EMULATOR_URL="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$WORK/emulator.log" | head -n 1 || true)"
-  IMAP_PORT="$(head -n 1 "$WORK/imap.port" || true)"
-  if [ -n "$EMULATOR_URL" ] && [ -n "$IMAP_PORT" ]; then break; fi
+  if [ -n "$EMULATOR_URL" ]; then break; fi
   sleep 0.1
 done
-if [ -z "$EMULATOR_URL" ] || [ -z "$IMAP_PORT" ]; then
-  echo "demo: pdd-emulator or the IMAP stand-in did not start:" >&2
+if [ -z "$EMULATOR_URL" ]; then
+  echo "demo: pdd-emulator did not start:" >&2
   cat "$WORK/emulator.log" >&2
   exit 1
 fi
-echo "pdd-emulator: $EMULATOR_URL; IMAP stand-in: 127.0.0.1:$IMAP_PORT"
+echo "pdd-emulator: $EMULATOR_URL (Yandex 360 API under $EMULATOR_URL/directory/v1/)"
 
 step "Logging in to a local file backend in $WORK"
 # A private PULUMI_HOME keeps your own `pulumi login` and stack selection untouched.
@@ -121,12 +114,11 @@ STACK_CREATED=true
 # The settings of Pulumi.dev.yaml, with the emulator's actual port. The token is the emulator's
 # development token, so plain text is fine; for the real service use `--secret`.
 pulumi config set-all --stack "$STACK" \
+  --plaintext "pdd:api=yandex360" \
+  --plaintext "pdd:orgId=$ORG_ID" \
   --plaintext "pdd:endpoint=$EMULATOR_URL" \
   --plaintext "pdd:token=$TOKEN" \
-  --plaintext "pdd-quickstart:domain=$DOMAIN" \
-  --plaintext "pdd-quickstart:importServer=127.0.0.1" \
-  --plaintext "pdd-quickstart:importPort=$IMAP_PORT" \
-  --plaintext "pdd-quickstart:importSsl=false"
+  --plaintext "pdd-quickstart:domain=$DOMAIN"
 
 step "pulumi up"
 pulumi up --yes --non-interactive --stack "$STACK"
@@ -140,12 +132,12 @@ print_records() {
     let text = "";
     process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
       for (const domain of JSON.parse(text).domains) {
-        console.log(domain.name);
+        console.log(`${domain.name} (organization ${domain.orgId})`);
         for (const r of domain.records) {
           const priority = r.priority === "" ? "" : ` priority=${r.priority}`;
-          console.log(`  #${r.record_id} ${r.type.padEnd(5)} ${r.subdomain.padEnd(12)} ${r.content} ttl=${r.ttl}${priority}`);
+          const content = r.type === "CAA" ? `${r.flag} ${r.tag} "${r.content}"` : r.content;
+          console.log(`  #${r.record_id} ${r.type.padEnd(5)} ${r.subdomain.padEnd(12)} ${content} ttl=${r.ttl}${priority}`);
         }
-        console.log(domain.logo ? `  logo: ${domain.logo.contentType}, ${domain.logo.bytes} bytes` : "  logo: none");
       }
     });'
 }

@@ -1,79 +1,190 @@
 import { PddConfigError } from "./client/errors";
 import { assertSafeEndpoint } from "./client/transport";
 
-/** The public PDD admin API. Yandex switched it off in April 2023; point `pdd:endpoint` at a compatible service or `pdd-emulator`. */
-export const DEFAULT_ENDPOINT = "https://pddimp.yandex.ru";
+/** The backends this package can talk to: the original PDD API, and Yandex 360 for Business that replaced it. */
+export const API_KINDS = ["pdd", "yandex360"] as const;
+export type ApiKind = (typeof API_KINDS)[number];
 
-/** Stack configuration keys (namespace `pdd`) and the environment variables they fall back to. */
+/**
+ * Each backend's public base URL. PDD (`pddimp.yandex.ru`) was switched off in April 2023; point
+ * `pdd:endpoint` at a compatible service or `pdd-emulator` to use it.
+ */
+export const DEFAULT_ENDPOINTS: Readonly<Record<ApiKind, string>> = {
+  pdd: "https://pddimp.yandex.ru",
+  yandex360: "https://api360.yandex.net",
+};
+
+/** The PDD default, kept under its old name for compatibility. */
+export const DEFAULT_ENDPOINT = DEFAULT_ENDPOINTS.pdd;
+
+/** A setting: its stack config key (namespace `pdd`) and the environment variables it falls back to, in order. */
+export interface SettingKey {
+  key: string;
+  env: readonly string[];
+}
+
+/** Every setting of the package, in one place. */
 export const CONFIG_KEYS = {
-  token: { key: "pdd:token", env: "PDD_TOKEN" },
-  endpoint: { key: "pdd:endpoint", env: "PDD_ENDPOINT" },
-  requestTimeoutMs: { key: "pdd:requestTimeoutMs", env: "PDD_REQUEST_TIMEOUT_MS" },
-} as const;
+  api: { key: "pdd:api", env: ["PDD_API"] },
+  orgId: { key: "pdd:orgId", env: ["YANDEX360_ORG_ID"] },
+  token: { key: "pdd:token", env: ["PDD_TOKEN"] },
+  endpoint: { key: "pdd:endpoint", env: ["PDD_ENDPOINT"] },
+  requestTimeoutMs: { key: "pdd:requestTimeoutMs", env: ["PDD_REQUEST_TIMEOUT_MS"] },
+} as const satisfies Record<string, SettingKey>;
+
+/** On Yandex 360 the token may also come from lego's variable, so existing automation keeps working. */
+const YANDEX360_TOKEN_ENV = "YANDEX360_OAUTH_TOKEN";
 
 /** Anything that can look up a fully qualified config key such as `pdd:token`. */
 export interface ConfigSource {
   get(key: string): string | undefined;
 }
 
-/** Resolved connection settings. `token` is a secret: never log, return or serialize it. */
-export interface PddSettings {
-  token: string;
+/** Settings that need no secret: enough to validate a program at preview. */
+export interface PublicSettings {
+  api: ApiKind;
   endpoint: string;
+  /** Yandex 360 organization; undefined means "discover it" (or PDD, which has none). */
+  orgId?: number;
   requestTimeoutMs?: number;
 }
 
-/** How to provide the token; shared by every error that is about it. */
-export const TOKEN_HINT =
-  "set the stack config `pdd:token` as a secret (`pulumi config set --secret pdd:token <token>`) or the PDD_TOKEN environment variable";
+/** Resolved connection settings. `token` is a secret: never log, return or serialize it. */
+export interface PddSettings extends PublicSettings {
+  token: string;
+}
 
-function lookup(source: ConfigSource | undefined, env: NodeJS.ProcessEnv, k: { key: string; env: string }) {
+/** How to provide the token for a backend; shared by every error that is about it. */
+export function tokenHint(api: ApiKind): string {
+  const base =
+    "set the stack config `pdd:token` as a secret (`pulumi config set --secret pdd:token <token>`) or the PDD_TOKEN environment variable";
+  return api === "yandex360" ? `${base} (or ${YANDEX360_TOKEN_ENV})` : base;
+}
+
+/** The PDD wording, kept for callers of the previous API. */
+export const TOKEN_HINT = tokenHint("pdd");
+
+function describeKey(k: SettingKey): string {
+  return `\`${k.key}\` / ${k.env.join(" / ")}`;
+}
+
+function lookup(source: ConfigSource | undefined, env: NodeJS.ProcessEnv, k: SettingKey): string | undefined {
   const fromConfig = source?.get(k.key);
   if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
-  const fromEnv = env[k.env];
-  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
+  for (const name of k.env) {
+    const fromEnv = env[name];
+    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  }
+  return undefined;
+}
+
+function resolveApi(
+  source: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv,
+  orgId: number | undefined,
+): ApiKind {
+  const raw = lookup(source, env, CONFIG_KEYS.api);
+  if (raw === undefined) return orgId !== undefined ? "yandex360" : "pdd";
+  const api = raw.trim().toLowerCase();
+  if (!(API_KINDS as readonly string[]).includes(api)) {
+    throw new PddConfigError(
+      `${describeKey(CONFIG_KEYS.api)} must be one of ${API_KINDS.join(", ")}, got ${JSON.stringify(raw)}.`,
+      { setting: CONFIG_KEYS.api.key },
+    );
+  }
+  return api as ApiKind;
+}
+
+/** Parses an organization id from config or from a resource input; `what` names where it came from. */
+export function parseOrgId(raw: unknown, what: string): number {
+  const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new PddConfigError(
+      `${what} must be a Yandex 360 organization id (a positive whole number, shown at the bottom left of https://admin.yandex.ru/company-profile), got ${JSON.stringify(raw)}.`,
+      { setting: CONFIG_KEYS.orgId.key },
+    );
+  }
+  return value;
+}
+
+function resolveTimeout(source: ConfigSource | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const timeout = lookup(source, env, CONFIG_KEYS.requestTimeoutMs);
+  if (timeout === undefined) return undefined;
+  const value = Number(timeout);
+  if (!Number.isInteger(value) || value < 1 || value > 600_000) {
+    throw new PddConfigError(
+      `${describeKey(CONFIG_KEYS.requestTimeoutMs)} must be a whole number of milliseconds from 1 to 600000, got ${JSON.stringify(timeout)}.`,
+      { setting: CONFIG_KEYS.requestTimeoutMs.key },
+    );
+  }
+  return value;
 }
 
 /**
- * Reads `pdd:token`, `pdd:endpoint` and `pdd:requestTimeoutMs` from stack config, falling back to
- * `PDD_TOKEN`, `PDD_ENDPOINT` and `PDD_REQUEST_TIMEOUT_MS`. Throws {@link PddConfigError} naming the
- * setting at fault; the token's value never appears in a message.
+ * Everything but the token: the backend (`pdd:api`, or Yandex 360 when an org id is set), the
+ * organization, the endpoint (that backend's default unless set) and the request timeout. Throws
+ * {@link PddConfigError} naming the setting at fault; needs no secret, so a preview can run it.
+ */
+export function resolvePublicSettings(
+  source: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): PublicSettings {
+  const rawOrg = lookup(source, env, CONFIG_KEYS.orgId);
+  const orgId = rawOrg === undefined ? undefined : parseOrgId(rawOrg, describeKey(CONFIG_KEYS.orgId));
+  const api = resolveApi(source, env, orgId);
+  const endpoint = lookup(source, env, CONFIG_KEYS.endpoint) ?? DEFAULT_ENDPOINTS[api];
+  try {
+    assertSafeEndpoint(endpoint);
+  } catch (err) {
+    if (!(err instanceof PddConfigError)) throw err;
+    throw new PddConfigError(`${err.message} The endpoint is set by ${describeKey(CONFIG_KEYS.endpoint)}.`, {
+      ...(err.cause as Record<string, unknown>),
+      setting: CONFIG_KEYS.endpoint.key,
+    });
+  }
+  const requestTimeoutMs = resolveTimeout(source, env);
+  return {
+    api,
+    endpoint: endpoint.replace(/\/+$/, ""),
+    ...(api === "yandex360" && orgId !== undefined ? { orgId } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+  };
+}
+
+/**
+ * The public settings plus the token: `pdd:token`, else `PDD_TOKEN`, else (on Yandex 360)
+ * `YANDEX360_OAUTH_TOKEN`. The token's value never appears in a message.
  */
 export function resolveSettings(
   source: ConfigSource | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): PddSettings {
-  const endpoint = resolveEndpoint(source, env);
-  const token = lookup(source, env, CONFIG_KEYS.token);
+  const settings = resolvePublicSettings(source, env);
+  const tokenKey: SettingKey =
+    settings.api === "yandex360"
+      ? { key: CONFIG_KEYS.token.key, env: [...CONFIG_KEYS.token.env, YANDEX360_TOKEN_ENV] }
+      : CONFIG_KEYS.token;
+  const token = lookup(source, env, tokenKey);
+  const label = settings.api === "yandex360" ? "Yandex 360 OAuth token" : "PDD token";
   if (token === undefined) {
-    throw new PddConfigError(`No PDD token is configured: ${TOKEN_HINT}.`, { setting: "pdd:token" });
+    throw new PddConfigError(`No ${label} is configured: ${tokenHint(settings.api)}.`, {
+      setting: CONFIG_KEYS.token.key,
+    });
   }
   if (/[\r\n\0]/.test(token) || token.trim() !== token) {
     throw new PddConfigError(
-      `The configured PDD token (pdd:token / PDD_TOKEN) contains whitespace or control characters; ${TOKEN_HINT}.`,
-      { setting: "pdd:token" },
+      `The configured ${label} (${describeKey(tokenKey)}) contains whitespace or control characters; ${tokenHint(settings.api)}.`,
+      { setting: CONFIG_KEYS.token.key },
     );
   }
-  const timeout = lookup(source, env, CONFIG_KEYS.requestTimeoutMs);
-  let requestTimeoutMs: number | undefined;
-  if (timeout !== undefined) {
-    requestTimeoutMs = Number(timeout);
-    if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1 || requestTimeoutMs > 600_000) {
-      throw new PddConfigError(
-        `pdd:requestTimeoutMs / PDD_REQUEST_TIMEOUT_MS must be a whole number of milliseconds from 1 to 600000, got ${JSON.stringify(timeout)}.`,
-        { setting: "pdd:requestTimeoutMs" },
-      );
-    }
-  }
-  return { token, endpoint, ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}) };
+  return { ...settings, token };
 }
 
-/** The endpoint alone: needs no token, so it can be validated at preview time. */
+/** The endpoint alone, validated: needs no token. */
 export function resolveEndpoint(
   source: ConfigSource | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const endpoint = lookup(source, env, CONFIG_KEYS.endpoint) ?? DEFAULT_ENDPOINT;
-  assertSafeEndpoint(endpoint);
-  return endpoint.replace(/\/+$/, "");
+  return resolvePublicSettings(source, env).endpoint;
 }

@@ -1,18 +1,15 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import FormData from "form-data";
 import type { z } from "zod";
 import {
   PddApiError,
-  PddConfigError,
-  PddError,
   PddResponseValidationError,
   PddTransportError,
   redactDeep,
   redactSecret,
-  scrubError,
 } from "./errors";
-import { isRetriable, parseRetryAfter, resolveRetryPolicy, retryDelay } from "./retry";
-import type { RetryPolicy } from "./retry";
+import { ApiCaller, assertUsableToken, excerpt } from "./caller";
+import type { CallSpec } from "./caller";
+import { parseRetryAfter } from "./retry";
 import {
   addRecordSchema,
   checkLogoSchema,
@@ -24,41 +21,24 @@ import {
   okSchema,
   summarizeIssues,
 } from "./schemas";
-import type { RawResponse, TransportRequest } from "./transport";
-import { DEFAULT_ENDPOINT, Transport, assertSafeEndpoint, normalizeEndpoint } from "./transport";
+import type { RawResponse } from "./transport";
+import { API_PREFIX, DEFAULT_ENDPOINT, assertSafeEndpoint, normalizeEndpoint } from "./transport";
 import type {
   AddRecordParams,
   DomainsPage,
   EditRecordParams,
   ImportCheckParams,
   ImportCheckResult,
-  PddClientEvent,
   PddClientOptions,
   PddClientStats,
   PddEndpoint,
   PddRecord,
 } from "./types";
 
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
-interface CallSpec<T> extends TransportRequest {
+interface PddCallSpec<T> extends Omit<CallSpec, "endpoint" | "path" | "method"> {
+  endpoint: PddEndpoint;
+  method: "GET" | "POST";
   schema: z.ZodType<T>;
-  /** Safe to send again whatever happened to the previous attempt. */
-  idempotent: boolean;
-}
-
-function positiveInt(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new PddConfigError(
-      `${name} must be a positive whole number of milliseconds, got ${String(value)}.`,
-      {
-        setting: name,
-      },
-    );
-  }
-  return value;
 }
 
 /** Record parameters in the service's snake_case; undefined ones are not sent. */
@@ -85,14 +65,6 @@ function recordForm(params: Partial<AddRecordParams & EditRecordParams>): Record
   return form;
 }
 
-/** First meaningful text of a non-JSON body (an HTML error page's title, say), for messages. */
-function excerpt(body: string, secret: string): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-  const text = (title ?? body.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
-  const cut = text.length > 160 ? `${text.slice(0, 160)}…` : text;
-  return redactSecret(cut, secret);
-}
-
 /**
  * Typed client of the PDD ("Mail for Domain") admin API. Every response is validated; failures
  * surface as {@link PddError} subclasses that never contain the token.
@@ -101,42 +73,29 @@ export class PddClient {
   readonly endpoint: string;
   // A #private field: util.inspect and JSON.stringify of the client never show the token.
   readonly #token: string;
-  private readonly transport: Transport;
-  private readonly policy: RetryPolicy;
-  private readonly random: () => number;
-  private readonly onEvent: ((event: PddClientEvent) => void) | undefined;
-  private readonly counters = { requests: 0, retries: 0, byEndpoint: {} as Record<string, number> };
+  readonly #caller: ApiCaller;
 
   constructor(options: PddClientOptions) {
     const token: unknown = options?.token;
-    if (typeof token !== "string" || token === "") {
-      throw new PddConfigError(
-        "No PDD token was given; set the `pdd:token` stack config as a secret (`pulumi config set --secret pdd:token …`) or the `PDD_TOKEN` environment variable.",
-        { setting: "token" },
-      );
-    }
-    // The token goes into a header; control characters or padding would corrupt the request.
-    const hasControl = [...token].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-    if (hasControl || token.trim() !== token) {
-      throw new PddConfigError(
-        "The PDD token contains whitespace or control characters; check how it was set.",
-        {
-          setting: "token",
-        },
-      );
-    }
+    assertUsableToken(
+      token,
+      "No PDD token was given; set the `pdd:token` stack config as a secret (`pulumi config set --secret pdd:token …`) or the `PDD_TOKEN` environment variable.",
+      "PDD",
+    );
     const url = assertSafeEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
     this.endpoint = normalizeEndpoint(url);
     this.#token = token;
-    this.policy = resolveRetryPolicy(options.retry);
-    this.random = options.random ?? Math.random;
-    this.onEvent = options.onEvent;
-    this.transport = new Transport({
+    this.#caller = new ApiCaller({
       endpoint: url,
       token,
+      auth: "pdd-token",
+      apiName: "PDD API",
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      connectTimeoutMs: positiveInt("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
-      requestTimeoutMs: positiveInt("requestTimeoutMs", options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.retry !== undefined ? { retry: options.retry } : {}),
+      ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
+      ...(options.random !== undefined ? { random: options.random } : {}),
     });
   }
 
@@ -252,98 +211,38 @@ export class PddClient {
 
   /** Request and retry counters since the client was created. */
   stats(): PddClientStats {
-    return {
-      requests: this.counters.requests,
-      retries: this.counters.retries,
-      byEndpoint: { ...this.counters.byEndpoint },
-    };
+    return this.#caller.stats();
   }
 
   /** Closes the connection pool if the client created it; an injected dispatcher stays open. */
   close(): Promise<void> {
-    return this.transport.close();
+    return this.#caller.close();
   }
 
-  private emit(event: PddClientEvent): void {
-    if (!this.onEvent) return;
-    try {
-      // Events hold constants and error text that scrubError already redacted; redact the free text again anyway.
-      this.onEvent(
-        event.type === "error" ? { ...event, message: redactSecret(event.message, this.#token) } : event,
-      );
-    } catch {
-      // A logging hook must not change the outcome of an API call.
-    }
+  private call<T>(spec: PddCallSpec<T>): Promise<T> {
+    const { schema, ...request } = spec;
+    return this.#caller.call({ ...request, path: `${API_PREFIX}${spec.endpoint}` }, (raw) =>
+      this.interpret(spec.endpoint, schema, raw),
+    );
   }
 
-  private async call<T>(spec: CallSpec<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(spec, attempt);
-      } catch (caught) {
-        if (!(caught instanceof PddError)) throw caught;
-        const err = scrubError(caught, this.#token);
-        const status = err instanceof PddTransportError ? err.status : undefined;
-        if (attempt <= this.policy.retries && isRetriable(err, spec.idempotent)) {
-          const delayMs = retryDelay(err, attempt, this.policy, this.random);
-          this.counters.retries++;
-          this.emit({
-            type: "retry",
-            endpoint: spec.endpoint,
-            method: spec.method,
-            attempt,
-            delayMs,
-            code: err.code,
-            ...(status !== undefined ? { status } : {}),
-          });
-          if (delayMs > 0) await sleep(delayMs);
-          continue;
-        }
-        this.emit({
-          type: "error",
-          endpoint: spec.endpoint,
-          method: spec.method,
-          attempt,
-          errorName: err.name,
-          code: err.code,
-          message: err.message,
-          outcomeUnknown: err.outcomeUnknown,
-          ...(status !== undefined ? { status } : {}),
-        });
-        throw err;
-      }
-    }
-  }
-
-  private async attempt<T>(spec: CallSpec<T>, attempt: number): Promise<T> {
-    this.counters.requests++;
-    this.counters.byEndpoint[spec.endpoint] = (this.counters.byEndpoint[spec.endpoint] ?? 0) + 1;
-    this.emit({ type: "request", endpoint: spec.endpoint, method: spec.method, attempt });
-    const started = Date.now();
-    const raw = await this.transport.send(spec);
-    this.emit({
-      type: "response",
-      endpoint: spec.endpoint,
-      method: spec.method,
-      attempt,
-      status: raw.status,
-      durationMs: Date.now() - started,
-    });
-    const body = this.decode(spec.endpoint, raw);
+  /** One answer: HTTP status and JSON, then the `success` envelope, then the method's schema. */
+  private interpret<T>(endpoint: PddEndpoint, schema: z.ZodType<T>, raw: RawResponse): T {
+    const body = this.decode(endpoint, raw);
     const envelope = envelopeSchema.safeParse(body);
     if (!envelope.success) {
       throw new PddResponseValidationError(
-        spec.endpoint,
+        endpoint,
         redactDeep(summarizeIssues(envelope.error), this.#token) as PddResponseValidationError["issues"],
       );
     }
     if (envelope.data.success === "error") {
-      throw new PddApiError(spec.endpoint, redactSecret(envelope.data.error, this.#token));
+      throw new PddApiError(endpoint, redactSecret(envelope.data.error, this.#token));
     }
-    const parsed = spec.schema.safeParse(body);
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       throw new PddResponseValidationError(
-        spec.endpoint,
+        endpoint,
         redactDeep(summarizeIssues(parsed.error), this.#token) as PddResponseValidationError["issues"],
       );
     }

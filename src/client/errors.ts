@@ -1,17 +1,34 @@
 /**
- * Error types of the PDD client. Every error has a stable string `code`, a JSON-safe `cause`
+ * Error types of the PDD and Yandex 360 clients. Every error has a stable string `code`, a JSON-safe `cause`
  * (plain data, never headers or sockets) and `outcomeUnknown`, which tells the resource layer
  * whether a mutation may have been applied even though the call failed.
  */
 
 const REDACTED = "[REDACTED]";
 
+/**
+ * Secrets shorter than this are only redacted where they stand alone (not between letters or
+ * digits): a one- or two-character token would otherwise turn every message into confetti, while
+ * an echo of it as a value ("token=ab", "ab is invalid") is still hidden.
+ */
+export const SHORT_SECRET_LENGTH = 4;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** Replaces every occurrence of `secret` (also URL- and JSON-escaped) in `text`. */
 export function redactSecret(text: string, secret: string | undefined): string {
   if (!secret) return text;
   const variants = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
   let out = text;
-  for (const v of variants) out = out.split(v).join(REDACTED);
+  for (const v of variants) {
+    if (v.length >= SHORT_SECRET_LENGTH) {
+      out = out.split(v).join(REDACTED);
+    } else {
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(v)}(?![A-Za-z0-9])`, "g"), REDACTED);
+    }
+  }
   return out;
 }
 
@@ -129,6 +146,8 @@ export interface PddTransportErrorInit {
   status?: number;
   /** Parsed Retry-After of a 429/503, in ms. */
   retryAfterMs?: number;
+  /** The service's X-Request-Id of the failed answer, when it sent one (Yandex 360 does). */
+  requestId?: string;
   /** Plain details of the underlying failure (name, code, message, body excerpt). */
   cause: Record<string, unknown>;
 }
@@ -138,11 +157,13 @@ export class PddTransportError extends PddError {
   declare readonly code: PddTransportErrorCode;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly requestId?: string;
 
   constructor(message: string, init: PddTransportErrorInit) {
     super(message, init);
     if (init.status !== undefined) this.status = init.status;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    if (init.requestId !== undefined) this.requestId = init.requestId;
   }
 }
 
@@ -158,13 +179,14 @@ export interface ValidationIssue {
 export class PddResponseValidationError extends PddError {
   readonly issues: ValidationIssue[];
 
-  constructor(endpoint: string, issues: ValidationIssue[]) {
+  /** `api` names the service in the message: "PDD API" (default) or "Yandex 360 API". */
+  constructor(endpoint: string, issues: ValidationIssue[], api = "PDD API") {
     const shown = issues
       .slice(0, 5)
       .map((i) => `${i.path || "(root)"}: ${i.message}`)
       .join("; ");
     const more = issues.length > 5 ? ` (+${issues.length - 5} more)` : "";
-    super(`PDD API ${endpoint} returned an unexpected response: ${shown}${more}.`, {
+    super(`${api} ${endpoint} returned an unexpected response: ${shown}${more}.`, {
       code: "invalid_response",
       endpoint,
       cause: { endpoint, issues },
@@ -181,6 +203,151 @@ export class PddConfigError extends PddError {
   }
 }
 
+/** Stable codes of {@link Yandex360ApiError}, from the HTTP status of the refusal. */
+export type Yandex360ErrorCode =
+  "invalid_argument" | "unauthenticated" | "permission_denied" | "not_found" | "already_exists" | "api_error";
+
+const YANDEX360_CODES: Readonly<Record<number, Yandex360ErrorCode>> = {
+  400: "invalid_argument",
+  401: "unauthenticated",
+  403: "permission_denied",
+  404: "not_found",
+  409: "already_exists",
+};
+
+/** The settings a Yandex 360 refusal asks the user to fix (names of the provider's config). */
+export const YANDEX360_TOKEN_SETTINGS =
+  "the `pdd:token` stack config (secret: `pulumi config set --secret pdd:token …`) or the `PDD_TOKEN` / `YANDEX360_OAUTH_TOKEN` environment variable";
+export const YANDEX360_ORG_SETTINGS =
+  "`pdd:orgId` (environment variable `YANDEX360_ORG_ID`, or the resource's `orgId` input)";
+export const YANDEX360_SCOPES =
+  "directory:manage_dns (DNS records), directory:read_domains (domains and DKIM) and, to discover the organization id, directory:read_organization";
+
+export interface Yandex360ApiErrorInit {
+  /** The client's method label, e.g. "dns/list". */
+  endpoint: string;
+  status: number;
+  /** The gRPC status code the body carries (`code`). */
+  grpcCode: number;
+  /** The body's `message`, already redacted. */
+  serviceMessage: string;
+  requestId?: string;
+  /** The organization the call was about, for the message. */
+  orgId?: number;
+  /** The domain the call was about, for the message. */
+  domain?: string;
+  /** The DNS record the call was about, for the message. */
+  recordId?: number;
+  /** The `@type`s of the body's `details`, for the cause. */
+  detailTypes?: string[];
+}
+
+function y360Explanation(init: Yandex360ApiErrorInit): { text: string; setting?: string } {
+  const org = init.orgId !== undefined ? `organization ${init.orgId}` : "the organization";
+  const domain = init.domain !== undefined ? JSON.stringify(init.domain) : "the domain";
+  switch (init.status) {
+    case 401:
+      return {
+        text:
+          `the OAuth token was not accepted (missing, invalid, revoked or expired). Issue another token and set it in ${YANDEX360_TOKEN_SETTINGS}; ` +
+          `the token needs the scopes ${YANDEX360_SCOPES}, and only tokens issued after the scopes were granted carry them`,
+        setting: "pdd:token",
+      };
+    case 403:
+      if (init.grpcCode === 7 && /not an admin/i.test(init.serviceMessage)) {
+        return {
+          text:
+            `the token's user is not an administrator of ${org}. Check ${YANDEX360_ORG_SETTINGS}, ` +
+            "and that the user who issued the token administers that organization",
+          setting: "pdd:orgId",
+        };
+      }
+      return {
+        text:
+          `permission denied for ${org}. Check ${YANDEX360_ORG_SETTINGS} and that the token's user administers that organization, ` +
+          `and that the token carries the scopes ${YANDEX360_SCOPES} (set in ${YANDEX360_TOKEN_SETTINGS})`,
+        setting: "pdd:orgId",
+      };
+    case 404:
+      if (init.recordId !== undefined) {
+        return {
+          text: `no DNS record ${init.recordId} exists in ${domain} of ${org} (it may have been deleted outside Pulumi), or the domain is not in that organization`,
+        };
+      }
+      if (init.domain !== undefined) {
+        return {
+          text:
+            `the domain ${domain} is not in ${org}. Check the domain name (Punycode for an internationalized name), ` +
+            `and ${YANDEX360_ORG_SETTINGS}`,
+          setting: "pdd:orgId",
+        };
+      }
+      return {
+        text: `${org} or the object asked for does not exist; check ${YANDEX360_ORG_SETTINGS}`,
+        setting: "pdd:orgId",
+      };
+    case 400:
+      return { text: "the service rejected the request as invalid; check the record's or call's fields" };
+    case 409:
+      return { text: "the object already exists" };
+    default:
+      return { text: "the service refused the request" };
+  }
+}
+
+/**
+ * The Yandex 360 API refused the request with a 4xx (not 429) and its error body
+ * `{"code": <gRPC code>, "message": …, "details": […]}`. The service processed and refused the
+ * request, so nothing was applied (`outcomeUnknown` false) and it is not retried.
+ */
+export class Yandex360ApiError extends PddError {
+  declare readonly code: Yandex360ErrorCode;
+  readonly status: number;
+  /** The gRPC status code from the body (7 PERMISSION_DENIED, 5 NOT_FOUND, 16 UNAUTHENTICATED, …). */
+  readonly grpcCode: number;
+  /** The body's `message` (redacted). */
+  readonly serviceMessage: string;
+  /** X-Request-Id of the answer (or the RequestInfo detail's requestId); quote it to Yandex support. */
+  readonly requestId?: string;
+  /** The setting most likely to fix the refusal, e.g. "pdd:token" or "pdd:orgId". */
+  readonly setting?: string;
+
+  constructor(init: Yandex360ApiErrorInit) {
+    const code = YANDEX360_CODES[init.status] ?? "api_error";
+    const { text, setting } = y360Explanation(init);
+    const rid = init.requestId !== undefined ? ` (X-Request-Id: ${init.requestId})` : "";
+    super(
+      `Yandex 360 API ${init.endpoint} failed with HTTP ${init.status} ` +
+        `(code ${init.grpcCode}, ${JSON.stringify(init.serviceMessage)}): ${text}.${rid}`,
+      {
+        code,
+        endpoint: init.endpoint,
+        outcomeUnknown: false,
+        cause: {
+          endpoint: init.endpoint,
+          status: init.status,
+          grpcCode: init.grpcCode,
+          message: init.serviceMessage,
+          ...(init.requestId !== undefined ? { requestId: init.requestId } : {}),
+          ...(init.detailTypes !== undefined && init.detailTypes.length > 0
+            ? { detailTypes: init.detailTypes }
+            : {}),
+        },
+      },
+    );
+    this.status = init.status;
+    this.grpcCode = init.grpcCode;
+    this.serviceMessage = init.serviceMessage;
+    if (init.requestId !== undefined) this.requestId = init.requestId;
+    if (setting !== undefined) this.setting = setting;
+  }
+}
+
+/** True for a {@link Yandex360ApiError}, optionally with the given stable code. */
+export function isYandex360ApiError(err: unknown, code?: Yandex360ErrorCode): err is Yandex360ApiError {
+  return err instanceof Yandex360ApiError && (code === undefined || err.code === code);
+}
+
 export function isPddError(err: unknown): err is PddError {
   return err instanceof PddError;
 }
@@ -195,7 +362,16 @@ export function isOutcomeUnknown(err: unknown): boolean {
   return err instanceof PddError && err.outcomeUnknown;
 }
 
-const CLIENT_OWNED_KEYS = new Set(["name", "code", "apiCode", "endpoint", "outcomeUnknown", "status"]);
+const CLIENT_OWNED_KEYS = new Set([
+  "name",
+  "code",
+  "apiCode",
+  "endpoint",
+  "outcomeUnknown",
+  "status",
+  "grpcCode",
+  "setting",
+]);
 
 /**
  * Last line of defence: rewrites message, stack and cause of an error in place so none contains

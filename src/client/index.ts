@@ -1,19 +1,41 @@
 export { PddClient } from "./client";
 export {
+  YANDEX360_DEFAULT_ENDPOINT,
+  YANDEX360_DNS_FALLBACK_PAGE_SIZE,
+  YANDEX360_DNS_PAGE_SIZE,
+  YANDEX360_DOMAINS_PAGE_SIZE,
+  YANDEX360_MAX_PAGES,
+  YANDEX360_ORG_PAGE_SIZE,
+  Yandex360Client,
+  yandex360RecordBody,
+} from "./yandex360";
+export {
   API_ERROR_MESSAGES,
   PddApiError,
   PddConfigError,
   PddError,
   PddResponseValidationError,
   PddTransportError,
+  SHORT_SECRET_LENGTH,
+  YANDEX360_ORG_SETTINGS,
+  YANDEX360_SCOPES,
+  YANDEX360_TOKEN_SETTINGS,
+  Yandex360ApiError,
   isOutcomeUnknown,
   isPddApiError,
   isPddError,
+  isYandex360ApiError,
   redactDeep,
   redactSecret,
   scrubError,
 } from "./errors";
-export type { PddTransportErrorCode, PddTransportErrorInit, ValidationIssue } from "./errors";
+export type {
+  PddTransportErrorCode,
+  PddTransportErrorInit,
+  ValidationIssue,
+  Yandex360ApiErrorInit,
+  Yandex360ErrorCode,
+} from "./errors";
 export {
   DEFAULT_RETRY_POLICY,
   RETRY_AFTER_CAP_FACTOR,
@@ -24,10 +46,32 @@ export {
   retryDelay,
 } from "./retry";
 export type { RetryPolicy } from "./retry";
-export { DEFAULT_ENDPOINT, assertSafeEndpoint, isLoopbackHost, normalizeEndpoint } from "./transport";
-export { PDD_RECORD_TYPES } from "./types";
+export {
+  DEFAULT_ENDPOINT,
+  PDD_ENDPOINT_LABELS,
+  assertSafeEndpoint,
+  isLoopbackHost,
+  normalizeEndpoint,
+} from "./transport";
+export type { AuthStyle, EndpointLabels, RawResponse, TransportRequest } from "./transport";
+export { DNS_RECORD_TYPES, PDD_RECORD_TYPES, YANDEX360_RECORD_TYPES } from "./types";
 export type {
   AddRecordParams,
+  ApiClientEvent,
+  ApiClientStats,
+  DnsRecord,
+  DnsRecordType,
+  HttpMethod,
+  Yandex360ClientOptions,
+  Yandex360Dkim,
+  Yandex360Domain,
+  Yandex360DomainCheck,
+  Yandex360DomainStatus,
+  Yandex360DomainsPage,
+  Yandex360Endpoint,
+  Yandex360Organization,
+  Yandex360RecordType,
+  Yandex360RecordsPage,
   DomainsPage,
   EditRecordParams,
   ImportCheckParams,

@@ -91,6 +91,11 @@ export const envelopeSchema = z.discriminatedUnion("success", [
   z.object({ success: z.literal("error"), error: z.string().min(1) }),
 ]);
 
+/**
+ * Required on purpose: reading a missing `records` as "no records" would make every managed record
+ * look deleted (and be created again). Absent optional fields are only tolerated where the meaning
+ * of the absence is obvious and harmless (no logo, no priority, found = the entries given).
+ */
 export const listRecordsSchema = z
   .object({ records: z.array(rawRecord) })
   .transform((b): PddRecord[] => b.records);
@@ -145,7 +150,8 @@ const rawDomain = z.preprocess(
       status: z.string(),
       stage: optionalString,
       aliases: z.array(z.string()).optional(),
-      logo_enabled: boolLike,
+      // Missing: a logo is enabled exactly when the entry names a logo URL.
+      logo_enabled: boolLike.optional(),
       logo_url: optionalString,
       nsdelegated: boolLike,
       master_admin: boolLike,
@@ -164,7 +170,7 @@ const rawDomain = z.preprocess(
         name: d.name,
         status: d.status,
         aliases: d.aliases ?? [],
-        logoEnabled: d.logo_enabled,
+        logoEnabled: d.logo_enabled ?? d.logo_url !== undefined,
         nsDelegated: d.nsdelegated,
         masterAdmin: d.master_admin,
         emailsCount: d.emails_count,
@@ -177,36 +183,49 @@ const rawDomain = z.preprocess(
     }),
 );
 
-/** `domain/domains`; page and on_page fall back to what was asked for when the service omits them. */
+/**
+ * `domain/domains`; page and on_page fall back to what was asked for when the service omits them,
+ * found to the number of entries on the page. total stays required: without it a client cannot tell
+ * the last page.
+ */
 export function domainsPageSchema(requested: { page: number; onPage: number }) {
   return z
     .object({
       page: intLike.optional(),
       on_page: intLike.optional(),
       total: intLike,
-      found: intLike,
+      found: intLike.optional(),
       domains: z.array(rawDomain),
     })
     .transform((b): DomainsPage => ({
       page: b.page ?? requested.page,
       onPage: b.on_page ?? requested.onPage,
       total: b.total,
-      found: b.found,
+      found: b.found ?? b.domains.length,
       domains: b.domains,
     }));
 }
 
-/** `domain/logo/check`: the URL is under "logo-url" ("" when no logo); "logo_url" is accepted too. */
+/**
+ * `domain/logo/check`: the URL is under "logo-url"; "logo_url" is accepted too. "", null and a
+ * missing key all mean "no logo": an answer for a domain without one may leave the key out.
+ */
 export const checkLogoSchema = z.preprocess(
   (b) => canonicalKeys(b, { logo_url: ["logo-url", "logo_url"] }),
   z
-    .object({ logo_url: z.union([z.string(), z.null()]) })
+    .object({ logo_url: z.union([z.string(), z.null()]).optional() })
     .transform((b): { logoUrl?: string } => (b.logo_url ? { logoUrl: b.logo_url } : {})),
 );
 
-/** `import/check_settings`: echoes the settings it checked; omitted keys fall back to the request. */
+/**
+ * `import/check_settings`: echoes the settings it checked, nested under "settings" as documented or
+ * flat as some answers have it (nested wins when both are present); omitted keys fall back to the
+ * request.
+ */
 export function importCheckSchema(requested: ImportCheckParams) {
-  return z
+  const flatten = (b: unknown): unknown =>
+    isObject(b) && isObject(b.settings) ? { ...b, ...b.settings } : b;
+  const flat = z
     .object({
       domain: z.string().optional(),
       server: z.string().optional(),
@@ -221,6 +240,7 @@ export function importCheckSchema(requested: ImportCheckParams) {
       port: b.port ?? requested.port,
       ssl: b.ssl ?? requested.ssl,
     }));
+  return z.preprocess(flatten, flat);
 }
 
 /** zod issues as plain, JSON-safe `{path, message}` pairs. */

@@ -3,7 +3,7 @@ import type { Dispatcher } from "undici";
 import { Pool } from "undici";
 import { PddConfigError, PddTransportError, redactSecret } from "./errors";
 import type { PddTransportErrorCode } from "./errors";
-import type { PddEndpoint } from "./types";
+import type { HttpMethod } from "./types";
 
 export const DEFAULT_ENDPOINT = "https://pddimp.yandex.ru";
 export const API_PREFIX = "/api2/admin/";
@@ -36,45 +36,68 @@ function displayEndpoint(endpoint: string): string {
   return endpoint.replace(/\/\/[^/@]*@/, "//***@");
 }
 
+/** How {@link assertSafeEndpoint} names the service in its messages. */
+export interface EndpointLabels {
+  /** "PDD" or "Yandex 360". */
+  service: string;
+  /** The example endpoint suggested when the value is not a URL. */
+  defaultEndpoint: string;
+  /** Where the token travels, e.g. "in the PddToken header". */
+  tokenCarrier: string;
+  /** The local server plain http is meant for, e.g. "a local pdd-emulator". */
+  localServer: string;
+}
+
+export const PDD_ENDPOINT_LABELS: Readonly<EndpointLabels> = {
+  service: "PDD",
+  defaultEndpoint: DEFAULT_ENDPOINT,
+  tokenCarrier: "in the PddToken header",
+  localServer: "a local pdd-emulator",
+};
+
 /**
  * Parses and checks an endpoint URL: https, or plain http only for loopback hosts (a local
  * emulator), because the token would otherwise cross the network in clear text. No credentials,
  * query or fragment. Throws {@link PddConfigError} explaining the rule.
  */
-export function assertSafeEndpoint(endpoint: string): URL {
+export function assertSafeEndpoint(endpoint: string, labels: EndpointLabels = PDD_ENDPOINT_LABELS): URL {
+  const { service } = labels;
   const shown = JSON.stringify(displayEndpoint(endpoint));
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
     throw new PddConfigError(
-      `The PDD endpoint ${shown} is not an absolute URL; use e.g. "${DEFAULT_ENDPOINT}", or "http://127.0.0.1:<port>" for a local emulator.`,
+      `The ${service} endpoint ${shown} is not an absolute URL; use e.g. "${labels.defaultEndpoint}", or "http://127.0.0.1:<port>" for a local emulator.`,
       { setting: "endpoint", reason: "invalid_url" },
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new PddConfigError(`The PDD endpoint ${shown} must use https:// (got ${url.protocol}).`, {
+    throw new PddConfigError(`The ${service} endpoint ${shown} must use https:// (got ${url.protocol}).`, {
       setting: "endpoint",
       reason: "unsupported_scheme",
     });
   }
   if (url.username !== "" || url.password !== "") {
     throw new PddConfigError(
-      `The PDD endpoint ${shown} must not contain user credentials; the token is sent in the PddToken header.`,
+      `The ${service} endpoint ${shown} must not contain user credentials; the token is sent ${labels.tokenCarrier}.`,
       { setting: "endpoint", reason: "credentials_in_url" },
     );
   }
   if (url.search !== "" || url.hash !== "") {
-    throw new PddConfigError(`The PDD endpoint ${shown} must not contain a query string or fragment.`, {
-      setting: "endpoint",
-      reason: "query_or_fragment",
-    });
+    throw new PddConfigError(
+      `The ${service} endpoint ${shown} must not contain a query string or fragment.`,
+      {
+        setting: "endpoint",
+        reason: "query_or_fragment",
+      },
+    );
   }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     throw new PddConfigError(
-      `The PDD endpoint ${shown} uses plain http to a non-loopback host (${url.hostname}). ` +
-        "The PDD token would travel unencrypted, so http is only allowed for loopback endpoints " +
-        "(127.0.0.0/8, [::1], localhost), such as a local pdd-emulator; use https:// for remote services.",
+      `The ${service} endpoint ${shown} uses plain http to a non-loopback host (${url.hostname}). ` +
+        `The ${service} token would travel unencrypted, so http is only allowed for loopback endpoints ` +
+        `(127.0.0.0/8, [::1], localhost), such as ${labels.localServer}; use https:// for remote services.`,
       { setting: "endpoint", reason: "insecure_http", host: url.hostname },
     );
   }
@@ -86,26 +109,48 @@ export function normalizeEndpoint(url: URL): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
+/**
+ * How the token is sent: PDD's `PddToken: <token>` header, or Yandex 360's
+ * `Authorization: OAuth <token>`.
+ */
+export type AuthStyle = "pdd-token" | "oauth";
+
 export interface TransportOptions {
+  /** The endpoint; its path is a prefix in front of every request's `path`. */
   endpoint: URL;
   token: string;
+  /** Default "pdd-token". */
+  auth?: AuthStyle;
+  /** The service as messages name it: "PDD API" (default) or "Yandex 360 API". */
+  apiName?: string;
   dispatcher?: Dispatcher;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
 }
 
 export interface TransportRequest {
-  endpoint: PddEndpoint;
-  method: "GET" | "POST";
+  /** The client's label for the API method ("dns/list"); used in messages and events only. */
+  endpoint: string;
+  method: HttpMethod;
+  /**
+   * Path relative to the endpoint's base path, already encoded, e.g. "/api2/admin/dns/list" or
+   * "/directory/v1/org/1/domains/example.com/dns".
+   */
+  path: string;
   query?: Record<string, string>;
+  /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>;
   multipart?: { body: Buffer; contentType: string };
+  /** Serialized with JSON.stringify and sent as application/json. */
+  json?: unknown;
 }
 
 export interface RawResponse {
   status: number;
   contentType?: string;
   retryAfter?: string;
+  /** The X-Request-Id header, when the service sent one. */
+  requestId?: string;
   body: string;
 }
 
@@ -174,7 +219,12 @@ function plainCause(
 }
 
 /** Maps a failure of `dispatcher.request` (before response headers) to a transport error. */
-export function classifyRequestError(err: unknown, endpoint: string, secret: string): PddTransportError {
+export function classifyRequestError(
+  err: unknown,
+  endpoint: string,
+  secret: string,
+  api = "PDD API",
+): PddTransportError {
   const code = errorCode(err) ?? "";
   const message = redactSecret(err instanceof Error ? err.message : String(err), secret);
   const syscall = errorSyscall(err);
@@ -195,7 +245,7 @@ export function classifyRequestError(err: unknown, endpoint: string, secret: str
           ? "connecting timed out"
           : "the connection could not be established";
     return new PddTransportError(
-      `PDD API ${endpoint}: ${what} (${code || "error"}: ${message}); the request was not sent.`,
+      `${api} ${endpoint}: ${what} (${code || "error"}: ${message}); the request was not sent.`,
       { code: notSent, endpoint, outcomeUnknown: false, cause: plainCause(err, secret, { endpoint }) },
     );
   }
@@ -207,7 +257,7 @@ export function classifyRequestError(err: unknown, endpoint: string, secret: str
         ? "the connection was reset before the response arrived"
         : "the exchange failed";
   return new PddTransportError(
-    `PDD API ${endpoint}: ${what} (${code || "error"}: ${message}); the request may have been applied.`,
+    `${api} ${endpoint}: ${what} (${code || "error"}: ${message}); the request may have been applied.`,
     { code: sent, endpoint, outcomeUnknown: true, cause: plainCause(err, secret, { endpoint }) },
   );
 }
@@ -218,6 +268,7 @@ export function classifyBodyError(
   endpoint: string,
   status: number,
   secret: string,
+  api = "PDD API",
 ): PddTransportError {
   if (err instanceof PddTransportError) return err;
   const code = errorCode(err) ?? "";
@@ -225,8 +276,8 @@ export function classifyBodyError(
   const message = redactSecret(err instanceof Error ? err.message : String(err), secret);
   return new PddTransportError(
     timeout
-      ? `PDD API ${endpoint}: the response body stalled (HTTP ${status}); the request may have been applied.`
-      : `PDD API ${endpoint}: the response body was cut off (HTTP ${status}, ${code || "error"}: ${message}); the request may have been applied.`,
+      ? `${api} ${endpoint}: the response body stalled (HTTP ${status}); the request may have been applied.`
+      : `${api} ${endpoint}: the response body was cut off (HTTP ${status}, ${code || "error"}: ${message}); the request may have been applied.`,
     {
       code: timeout ? "timeout" : "truncated_body",
       endpoint,
@@ -243,7 +294,7 @@ function headerValue(headers: Dispatcher.ResponseData["headers"], name: string):
 }
 
 /**
- * One HTTP exchange with the PDD API over a keep-alive pool. It never retries, and always reads
+ * One HTTP exchange with the PDD or Yandex 360 API over a keep-alive pool. It never retries, and always reads
  * the body to the end (or destroys it) so the connection can be reused or is released.
  */
 export class Transport {
@@ -278,9 +329,16 @@ export class Transport {
 
   async send(req: TransportRequest): Promise<RawResponse> {
     const { token, requestTimeoutMs } = this.#options;
-    const headers: Record<string, string> = { PddToken: token, accept: "application/json" };
+    const api = this.#options.apiName ?? "PDD API";
+    const headers: Record<string, string> =
+      this.#options.auth === "oauth"
+        ? { authorization: `OAuth ${token}`, accept: "application/json" }
+        : { PddToken: token, accept: "application/json" };
     let body: string | Buffer | undefined;
-    if (req.multipart) {
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers["content-type"] = "application/json";
+    } else if (req.multipart) {
       body = req.multipart.body;
       headers["content-type"] = req.multipart.contentType;
     } else if (req.form) {
@@ -288,7 +346,7 @@ export class Transport {
       headers["content-type"] = "application/x-www-form-urlencoded";
     }
     const query = req.query ? `?${new URLSearchParams(req.query).toString()}` : "";
-    const path = `${this.basePath}${API_PREFIX}${req.endpoint}${query}`;
+    const path = `${this.basePath}${req.path}${query}`;
 
     let res: Dispatcher.ResponseData;
     try {
@@ -302,14 +360,14 @@ export class Transport {
         bodyTimeout: requestTimeoutMs,
       });
     } catch (err) {
-      throw classifyRequestError(err, req.endpoint, token);
+      throw classifyRequestError(err, req.endpoint, token, api);
     }
 
     let text: string;
     try {
-      text = await readBody(res.body, req.endpoint, res.statusCode);
+      text = await readBody(res.body, req.endpoint, res.statusCode, api);
     } catch (err) {
-      throw classifyBodyError(err, req.endpoint, res.statusCode, token);
+      throw classifyBodyError(err, req.endpoint, res.statusCode, token, api);
     }
     // undici marks the connection idle on a later tick; a caller that sends its next request straight
     // away would otherwise find it busy and open a second socket. One turn of the loop avoids that.
@@ -319,6 +377,8 @@ export class Transport {
     if (contentType !== undefined) out.contentType = contentType;
     const retryAfter = headerValue(res.headers, "retry-after");
     if (retryAfter !== undefined) out.retryAfter = retryAfter;
+    const requestId = headerValue(res.headers, "x-request-id");
+    if (requestId !== undefined && requestId !== "") out.requestId = requestId;
     return out;
   }
 
@@ -334,6 +394,7 @@ async function readBody(
   body: Dispatcher.ResponseData["body"],
   endpoint: string,
   status: number,
+  api: string,
 ): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -342,7 +403,7 @@ async function readBody(
     if (size > MAX_BODY_BYTES) {
       body.destroy();
       throw new PddTransportError(
-        `PDD API ${endpoint}: the response body exceeds ${MAX_BODY_BYTES} bytes (HTTP ${status}); refusing to buffer it.`,
+        `${api} ${endpoint}: the response body exceeds ${MAX_BODY_BYTES} bytes (HTTP ${status}); refusing to buffer it.`,
         { code: "invalid_json", endpoint, status, outcomeUnknown: true, cause: { endpoint, status, size } },
       );
     }

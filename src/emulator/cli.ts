@@ -8,21 +8,29 @@ import type { FaultKind, FaultOptions } from "./faults";
 import { FAULT_KINDS } from "./faults";
 import type { EmulatorOptions, PddEmulator } from "./server";
 import { startEmulator } from "./server";
-import { normalizeDomainName } from "./state";
+import type { DomainSeed } from "./state";
+import { DEFAULT_ORG_ID, normalizeDomainName } from "./state";
+import type { PddEra } from "./wireFormat";
+import { DEFAULT_ERA, ERAS } from "./wireFormat";
 
 const USAGE = `Usage: pdd-emulator [options]
 
-Local emulator of the Yandex "Mail for Domain" (PDD) admin API (/api2/admin/...).
+Local emulator of the Yandex "Mail for Domain" (PDD) admin API (/api2/admin/...) and of the
+Yandex 360 for Business API (/directory/v1/..., header "Authorization: OAuth <token>"), over one state.
 
 Options:
   --port <n>                  TCP port, 0 = any free port (default 8053)
   --host <addr>               interface to bind (default 127.0.0.1)
   --token <token>             PddToken clients must send (default: $PDD_EMULATOR_TOKEN, else "dev-token")
-  --domain <name>             domain on the account; repeat for several (default example.com)
+  --domain <name>[@<orgId>]   domain on the account, in the first organization or in <orgId>;
+                              repeat for several (default example.com)
+  --org-id <n>                Yandex 360 organization; repeat for several, the first gets plain
+                              --domain names (default ${DEFAULT_ORG_ID})
   --no-default-records        start domains empty instead of with Yandex's default MX/NS/SOA/SPF records
   --latency-ms <n>            delay added to every API answer (default 0)
   --state-file <path>         load state from this JSON file if present; save it after every change
   --seed <n>                  seed for record ids, key order and faults (default fixed)
+  --era <year>                service to answer as: 2017 (2017-2018, as recorded) or 2022 (default ${DEFAULT_ERA})
   --mail-check-timeout-ms <n> how long import/check_settings waits for a greeting (default 5000)
   --allow-external-mail-check let import/check_settings connect to non-loopback servers
   --fault-rate <0..1>         fraction of API requests that get an injected fault (default 0)
@@ -61,10 +69,12 @@ function parse(argv: string[]): Parsed {
         host: { type: "string" },
         token: { type: "string" },
         domain: { type: "string", multiple: true },
+        "org-id": { type: "string", multiple: true },
         "no-default-records": { type: "boolean" },
         "latency-ms": { type: "string" },
         "state-file": { type: "string" },
         seed: { type: "string" },
+        era: { type: "string" },
         "mail-check-timeout-ms": { type: "string" },
         "allow-external-mail-check": { type: "boolean" },
         "fault-rate": { type: "string" },
@@ -78,13 +88,32 @@ function parse(argv: string[]): Parsed {
   }
   if (values.help === true) return { options: {}, tokenSource: "", help: true };
 
-  const domains = values.domain ?? ["example.com"];
-  for (const domain of domains) {
-    if (normalizeDomainName(domain) === undefined) {
-      throw new UsageError(`--domain "${domain}" is not a valid domain name`);
+  const orgIds = (values["org-id"] ?? []).map((text) => intFlag("org-id", text, 1, Number.MAX_SAFE_INTEGER)!);
+  if (new Set(orgIds).size !== orgIds.length) throw new UsageError("--org-id: the same id is given twice");
+  const knownOrgs = orgIds.length > 0 ? orgIds : [DEFAULT_ORG_ID];
+  const domainArgs = values.domain ?? ["example.com"];
+  // `name@orgId` puts a domain in that organization; a plain name goes to the first one.
+  const domains: DomainSeed[] = domainArgs.map((arg) => {
+    const at = arg.lastIndexOf("@");
+    const name = at < 0 ? arg : arg.slice(0, at);
+    if (normalizeDomainName(name) === undefined) {
+      throw new UsageError(`--domain "${name}" is not a valid domain name`);
     }
-  }
-  if (new Set(domains.map((domain) => normalizeDomainName(domain))).size !== domains.length) {
+    if (at < 0) return name;
+    const orgText = arg.slice(at + 1);
+    const orgId = /^\d+$/.test(orgText) ? Number(orgText) : NaN;
+    if (!Number.isSafeInteger(orgId) || orgId < 1) {
+      throw new UsageError(`--domain "${arg}": the organization after @ must be a positive integer`);
+    }
+    if (!knownOrgs.includes(orgId)) {
+      throw new UsageError(
+        `--domain "${arg}": organization ${orgId} is not given with --org-id (organizations: ${knownOrgs.join(", ")})`,
+      );
+    }
+    return { name, orgId };
+  });
+  const domainNames = domains.map((domain) => (typeof domain === "string" ? domain : domain.name));
+  if (new Set(domainNames.map((domain) => normalizeDomainName(domain))).size !== domains.length) {
     throw new UsageError("--domain: the same domain is given twice");
   }
 
@@ -134,12 +163,20 @@ function parse(argv: string[]): Parsed {
     allowExternalMailCheck: values["allow-external-mail-check"] === true,
   };
   if (token !== undefined) options.token = token;
+  if (orgIds.length > 0) options.orgIds = orgIds;
   if (values["state-file"] !== undefined) {
     if (values["state-file"].trim() === "") throw new UsageError("--state-file must not be empty");
     options.stateFile = values["state-file"];
   }
   const seed = intFlag("seed", values.seed, -(2 ** 31), 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;
+  if (values.era !== undefined) {
+    const era = values.era.trim();
+    if (!(ERAS as readonly string[]).includes(era)) {
+      throw new UsageError(`--era must be ${ERAS.join(" or ")}, got "${values.era}"`);
+    }
+    options.era = era as PddEra;
+  }
   const mailTimeout = intFlag("mail-check-timeout-ms", values["mail-check-timeout-ms"], 1, 600_000);
   if (mailTimeout !== undefined) options.mailCheckTimeoutMs = mailTimeout;
   if (faults !== undefined) options.faults = faults;
@@ -181,7 +218,7 @@ async function main(argv: string[]): Promise<void> {
   // The token itself is never printed: logs of CI runs are often public.
   process.stdout.write(
     `pdd-emulator listening on ${emulator.url} (token from ${parsed.tokenSource}; ` +
-      `domains: ${emulator.domains().join(", ") || "none"})\n`,
+      `domains: ${emulator.domains().join(", ") || "none"}; orgs: ${emulator.orgIds().join(", ")})\n`,
   );
 
   let stopping = false;

@@ -22,7 +22,10 @@ export interface FaultOptions {
   kinds?: Partial<Record<FaultKind, number>>;
   /** PRNG seed; defaults to the emulator's `seed`. */
   seed?: number;
-  /** Restrict faults to these endpoints (e.g. `["dns/add"]`); default: all nine. */
+  /**
+   * Restrict faults to these endpoints (e.g. `["dns/add"]`, or a Yandex 360 label such as
+   * `"y360/dns/create"`); default: every endpoint of both faces.
+   */
   endpoints?: string[];
   /** How long a "hang" holds the socket before destroying it. Default 60 000 ms. */
   hangMs?: number;

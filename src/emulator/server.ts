@@ -13,26 +13,51 @@ import type { FaultKind, FaultOptions } from "./faults";
 import { FAULT_KINDS, FaultPlanner, mulberry32, validateFaultOptions } from "./faults";
 import type { MailProtocol } from "./mailCheck";
 import { checkMailServer } from "./mailCheck";
-import type { DomainEntry, Params, RawRecord, SeedRecord } from "./state";
+import type { DomainEntry, DomainSeed, Params, RawRecord, SeedRecord } from "./state";
 import {
+  DEFAULT_ORG_ID,
   domainInfo,
   EmulatorState,
   isHostname,
   LOGO_MAX_BYTES,
-  normalizeDomainName,
   PddApiError,
+  resolveDomainSeeds,
   toRawRecord,
+  validateOrgIds,
+  visibleOn,
 } from "./state";
+import type { Yandex360Http } from "./yandex360";
+import { DEFAULT_YANDEX360_DNS_MAX_PER_PAGE, Yandex360Face, YANDEX360_ENDPOINTS } from "./yandex360";
+import type { PddEra, RecordKeyOrder } from "./wireFormat";
+import {
+  applyKeyOrder,
+  DEFAULT_ERA,
+  ERAS,
+  keyOrderOf,
+  pythonJsonDumps,
+  RECORDED_RECORD_KEY_ORDER,
+  shuffledKeyOrder,
+} from "./wireFormat";
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one (default 0). */
   port?: number;
   /** Interface to bind (default "127.0.0.1"). */
   host?: string;
-  /** Value the `PddToken` header must carry (default "dev-token"). */
+  /**
+   * Value the `PddToken` header must carry (default "dev-token"); the Yandex 360 face takes the same
+   * token as `Authorization: OAuth <token>`.
+   */
   token?: string;
-  /** Domains on the account (default ["example.com"]). */
-  domains?: string[];
+  /**
+   * Domains on the account (default ["example.com"]). A plain name goes to the first organization;
+   * `{ name, orgId }` to that organization, which must be in `orgIds`.
+   */
+  domains?: DomainSeed[];
+  /** Yandex 360 organizations (default [1234567]); the first gets the plain domain names. */
+  orgIds?: number[];
+  /** Largest `perPage` the Yandex 360 DNS list serves (default 1000); larger requests are capped. */
+  yandex360DnsMaxPerPage?: number;
   /** Give each domain the records of a fresh Yandex domain (MX, 2×NS, SOA, SPF TXT). Default true. */
   seedDefaultRecords?: boolean;
   /** Extra records per domain, in the service's raw shape (e.g. a recorded dns/list answer). */
@@ -47,10 +72,12 @@ export interface EmulatorOptions {
   /** Lets import/check_settings connect to non-loopback servers (default false). */
   allowExternalMailCheck?: boolean;
   /**
-   * Error code for a domain that is not on the account: "no_such_domain" (the service in 2022,
-   * default) or "not_allowed" (what it answered in 2017–2018, as in the recordings).
+   * Which service to be (default "2022"). "2017" is the 2017–2018 service of the recordings:
+   * `not_allowed` for a domain not on the account (2022: `no_such_domain`), `operation: "editing"`
+   * inside `dns/edit` answers (2022: absent), and record keys always in the recorded order (2022: one
+   * random order per answer).
    */
-  unknownDomainError?: "no_such_domain" | "not_allowed";
+  era?: PddEra;
   /** Seeds key-order shuffling, record ids and (unless faults.seed is set) fault injection. */
   seed?: number;
 }
@@ -71,7 +98,9 @@ export type RequestLogBody =
   | { kind: "urlencoded"; params: Record<string, string> }
   | { kind: "multipart"; fields: string[]; fileSize: number | null }
   | { kind: "other"; contentType: string; bytes: number }
-  | { kind: "too_big"; bytes: number | null };
+  | { kind: "too_big"; bytes: number | null }
+  /** A JSON body the Yandex 360 face parsed. */
+  | { kind: "json"; json: unknown };
 
 export interface RequestLogEntry {
   time: string;
@@ -81,7 +110,7 @@ export interface RequestLogEntry {
   /** Lower-cased header names, including `pddtoken`. */
   headers: Record<string, string>;
   body: RequestLogBody;
-  /** e.g. "dns/add"; null for paths that are not an API endpoint. */
+  /** e.g. "dns/add" or "y360/dns/create"; null for paths that are not an API endpoint. */
   endpoint: string | null;
   fault: FaultKind | null;
 }
@@ -101,10 +130,13 @@ export interface PddEmulator {
   resetStats(): void;
   setFaults(faults: FaultOptions | undefined): void;
   setLatency(ms: number): void;
-  addDomain(name: string, opts?: { seedDefaultRecords?: boolean }): void;
+  /** Adds a domain to `opts.orgId` (default: the first organization). */
+  addDomain(name: string, opts?: { seedDefaultRecords?: boolean; orgId?: number }): void;
   removeDomain(name: string): void;
   /** Domains on the account, sorted. */
   domains(): string[];
+  /** The Yandex 360 organizations, the first being where plain domain names go. */
+  orgIds(): number[];
   records(domain: string): RawRecord[];
   logo(domain: string): LogoInfo | undefined;
   requestLog(): RequestLogEntry[];
@@ -112,23 +144,27 @@ export interface PddEmulator {
 }
 
 interface EndpointSpec {
-  method: "GET" | "POST";
+  /** The first is the documented one (named in Allow when another method is refused). */
+  methods: ReadonlyArray<"GET" | "POST">;
   mutation: boolean;
 }
 
 const ENDPOINTS: Record<string, EndpointSpec> = {
-  "dns/list": { method: "GET", mutation: false },
-  "dns/add": { method: "POST", mutation: true },
-  "dns/edit": { method: "POST", mutation: true },
-  "dns/del": { method: "POST", mutation: true },
-  "domain/domains": { method: "GET", mutation: false },
-  "domain/logo/set": { method: "POST", mutation: true },
-  "domain/logo/check": { method: "GET", mutation: false },
-  "domain/logo/del": { method: "POST", mutation: true },
-  "import/check_settings": { method: "POST", mutation: false },
+  "dns/list": { methods: ["GET"], mutation: false },
+  "dns/add": { methods: ["POST"], mutation: true },
+  "dns/edit": { methods: ["POST"], mutation: true },
+  "dns/del": { methods: ["POST"], mutation: true },
+  "domain/domains": { methods: ["GET"], mutation: false },
+  "domain/logo/set": { methods: ["POST"], mutation: true },
+  "domain/logo/check": { methods: ["GET"], mutation: false },
+  "domain/logo/del": { methods: ["POST"], mutation: true },
+  // Documented as GET with a query string; POST is what most clients (and this package's) send.
+  "import/check_settings": { methods: ["GET", "POST"], mutation: false },
 };
 
 export const API_ENDPOINTS: readonly string[] = Object.keys(ENDPOINTS);
+/** What `faults.endpoints` may name: the PDD endpoints and the Yandex 360 face's labels. */
+const FAULT_ENDPOINTS: readonly string[] = [...API_ENDPOINTS, ...YANDEX360_ENDPOINTS];
 
 const API_PREFIX = "/api2/admin/";
 const JSON_HEADERS = {
@@ -142,6 +178,9 @@ const MAX_FORM_BODY = 1024 * 1024;
 const DRAIN_CAP = 16 * 1024 * 1024;
 const REQUEST_LOG_LIMIT = 10_000;
 const DEFAULT_SEED = 0x5eed;
+const DEFAULT_ON_PAGE = 10;
+const MAX_ON_PAGE = 20;
+const RECORDED_KEY_ORDER = keyOrderOf(RECORDED_RECORD_KEY_ORDER);
 
 type BodyResult =
   | { kind: "ok"; data: Buffer }
@@ -218,14 +257,20 @@ function validateOptions(options: EmulatorOptions): void {
   if (options.seed !== undefined && !Number.isInteger(options.seed)) {
     throw new RangeError(`seed must be an integer, got ${String(options.seed)}`);
   }
-  if (
-    options.unknownDomainError !== undefined &&
-    options.unknownDomainError !== "no_such_domain" &&
-    options.unknownDomainError !== "not_allowed"
-  ) {
-    throw new RangeError(`unknownDomainError must be "no_such_domain" or "not_allowed"`);
+  if (options.era !== undefined && !(ERAS as readonly unknown[]).includes(options.era)) {
+    throw new RangeError(`era must be one of ${ERAS.map((era) => `"${era}"`).join(", ")}`);
   }
-  if (options.faults !== undefined) validateFaultOptions(options.faults, API_ENDPOINTS);
+  if (options.faults !== undefined) validateFaultOptions(options.faults, FAULT_ENDPOINTS);
+  const orgIds = options.orgIds === undefined ? [DEFAULT_ORG_ID] : validateOrgIds(options.orgIds);
+  resolveDomainSeeds(options.domains ?? [], orgIds);
+  if (
+    options.yandex360DnsMaxPerPage !== undefined &&
+    (!Number.isSafeInteger(options.yandex360DnsMaxPerPage) || options.yandex360DnsMaxPerPage < 1)
+  ) {
+    throw new RangeError(
+      `yandex360DnsMaxPerPage must be a positive integer, got ${String(options.yandex360DnsMaxPerPage)}`,
+    );
+  }
 }
 
 function urlHost(host: string): string {
@@ -282,7 +327,7 @@ class Emulator implements PddEmulator {
   private readonly token: string;
   private readonly seed: number;
   private readonly seedDefaultRecords: boolean;
-  private readonly unknownDomainError: string;
+  private readonly era: PddEra;
   private readonly mailCheckTimeoutMs: number;
   private readonly allowExternalMailCheck: boolean;
   private readonly stateFile: string | undefined;
@@ -293,6 +338,8 @@ class Emulator implements PddEmulator {
   private http5xxCount = 0;
   private tmpCounter = 0;
   private closePromise: Promise<void> | undefined;
+  /** The Yandex 360 face (/directory/...), over the same state and the same HTTP plumbing. */
+  private readonly yandex360: Yandex360Face;
 
   constructor(
     private readonly state: EmulatorState,
@@ -303,11 +350,14 @@ class Emulator implements PddEmulator {
     this.token = options.token ?? "dev-token";
     this.latencyMs = options.latencyMs ?? 0;
     this.seedDefaultRecords = options.seedDefaultRecords ?? true;
-    this.unknownDomainError = options.unknownDomainError ?? "no_such_domain";
+    this.era = options.era ?? DEFAULT_ERA;
     this.mailCheckTimeoutMs = options.mailCheckTimeoutMs ?? 5000;
     this.allowExternalMailCheck = options.allowExternalMailCheck ?? false;
     this.stateFile = options.stateFile;
     if (options.faults !== undefined) this.planner = new FaultPlanner(options.faults, this.seed);
+    this.yandex360 = new Yandex360Face(this.sharedHttp(), {
+      dnsMaxPerPage: options.yandex360DnsMaxPerPage ?? DEFAULT_YANDEX360_DNS_MAX_PER_PAGE,
+    });
 
     this.server = http.createServer({ keepAlive: true });
     this.server.keepAliveTimeout = 5000;
@@ -386,7 +436,7 @@ class Emulator implements PddEmulator {
   }
 
   setFaults(faults: FaultOptions | undefined): void {
-    if (faults !== undefined) validateFaultOptions(faults, API_ENDPOINTS);
+    if (faults !== undefined) validateFaultOptions(faults, FAULT_ENDPOINTS);
     this.planner = faults === undefined ? undefined : new FaultPlanner(faults, this.seed);
   }
 
@@ -395,8 +445,8 @@ class Emulator implements PddEmulator {
     this.latencyMs = ms;
   }
 
-  addDomain(name: string, opts?: { seedDefaultRecords?: boolean }): void {
-    this.state.addDomain(name, opts?.seedDefaultRecords ?? this.seedDefaultRecords);
+  addDomain(name: string, opts?: { seedDefaultRecords?: boolean; orgId?: number }): void {
+    this.state.addDomain(name, opts?.seedDefaultRecords ?? this.seedDefaultRecords, opts?.orgId);
     this.persist();
   }
 
@@ -407,6 +457,10 @@ class Emulator implements PddEmulator {
 
   domains(): string[] {
     return this.state.domainNames();
+  }
+
+  orgIds(): number[] {
+    return this.state.orgIds();
   }
 
   records(domain: string): RawRecord[] {
@@ -461,6 +515,22 @@ class Emulator implements PddEmulator {
     res.end(payload);
   }
 
+  /**
+   * An answer under /api2/, written the way the service's `json.dumps` wrote it (clients parse it
+   * with regular expressions too). The emulator's own routes keep compact JSON via sendJson.
+   */
+  private sendPdd(
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): void {
+    if (res.destroyed || res.headersSent) return;
+    const payload = Buffer.from(pythonJsonDumps(body));
+    res.writeHead(status, { ...JSON_HEADERS, "Content-Length": payload.length, ...extraHeaders });
+    res.end(payload);
+  }
+
   private delay(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
@@ -470,6 +540,94 @@ class Emulator implements PddEmulator {
       }, ms);
       this.timers.add(timer);
     });
+  }
+
+  // ---- plumbing shared by both faces (PDD here, Yandex 360 through sharedHttp) ---------------
+
+  /** Counts an API request (total, in flight, per endpoint when it is one) and opens its log entry. */
+  private beginApiRequest(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    endpoint: string | null,
+  ): RequestLogEntry {
+    this.inFlight++;
+    this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight);
+    res.once("close", () => this.inFlight--);
+    this.counters.requests.total++;
+    if (endpoint !== null) {
+      this.counters.requests.byEndpoint[endpoint] = (this.counters.requests.byEndpoint[endpoint] ?? 0) + 1;
+    }
+    const entry: RequestLogEntry = {
+      time: new Date().toISOString(),
+      method: req.method ?? "",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: headerRecord(req),
+      body: { kind: "none" },
+      endpoint,
+      fault: null,
+    };
+    this.log.push(entry);
+    if (this.log.length > REQUEST_LOG_LIMIT) this.log.splice(0, this.log.length - REQUEST_LOG_LIMIT);
+    return entry;
+  }
+
+  /** Picks the request's fault (counted and logged), then waits out the latency. */
+  private async faultThenLatency(endpoint: string, entry: RequestLogEntry): Promise<FaultKind | null> {
+    const fault = this.planner?.pick(endpoint) ?? null;
+    entry.fault = fault;
+    if (fault !== null) this.counters.faults[fault]++;
+    await this.delay(this.latencyMs);
+    return fault;
+  }
+
+  /** After processing: an applied mutation is counted and on disk before its answer leaves. */
+  private noteApplied(mutated: boolean): void {
+    if (!mutated) return;
+    this.counters.mutationsApplied++;
+    this.persist();
+  }
+
+  /**
+   * Faults that strike after processing: `truncated` (full Content-Length, half the bytes, then the
+   * socket goes away) and `lost_response` (the socket goes away). True when the fault took over.
+   */
+  private deliverFaulted(
+    res: http.ServerResponse,
+    fault: FaultKind | null,
+    status: number,
+    headers: Record<string, string>,
+    payload: Buffer,
+  ): boolean {
+    if (fault === "truncated") {
+      res.writeHead(status, { ...headers, "Content-Length": payload.length });
+      res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
+      return true;
+    }
+    if (fault === "lost_response") {
+      res.socket?.destroy();
+      return true;
+    }
+    return false;
+  }
+
+  /** The Yandex 360 face's view of the plumbing above. */
+  private sharedHttp(): Yandex360Http {
+    return {
+      state: this.state,
+      checkToken: (token) => tokensEqual(token, this.token),
+      begin: (req, res, url, endpoint) => this.beginApiRequest(req, res, url, endpoint),
+      latency: () => this.delay(this.latencyMs),
+      faultThenLatency: (endpoint, entry) => this.faultThenLatency(endpoint, entry),
+      injectBeforeApplying: (fault, mutation, res, sendUnknown) =>
+        this.injectBeforeApplying(fault, mutation, res, sendUnknown),
+      applied: (mutated) => this.noteApplied(mutated),
+      deliverFaulted: (res, fault, status, headers, payload) =>
+        this.deliverFaulted(res, fault, status, headers, payload),
+      readBody: (req) => readBody(req, MAX_FORM_BODY),
+      persist: () => this.persist(),
+    };
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -487,6 +645,8 @@ class Emulator implements PddEmulator {
     }
     if (url.pathname === "/api2" || url.pathname.startsWith("/api2/")) {
       await this.handleApi(req, res, url);
+    } else if (url.pathname === "/directory" || url.pathname.startsWith("/directory/")) {
+      await this.yandex360.handle(req, res, url);
     } else if (url.pathname.startsWith("/_emulator/")) {
       this.handleAdmin(req, res, url.pathname.slice("/_emulator/".length));
     } else if (logoDomain !== undefined && (req.method === "GET" || req.method === "HEAD")) {
@@ -503,10 +663,12 @@ class Emulator implements PddEmulator {
     } else if (route === "state" && req.method === "GET") {
       const domains = this.state.domainNames().map((name) => ({
         name,
+        orgId: this.state.getDomain(name)!.orgId,
         records: this.records(name),
         logo: this.logo(name) ?? null,
       }));
-      this.sendJson(res, 200, { nextRecordId: this.state.nextRecordId, domains }, plain);
+      const body = { orgIds: this.state.orgIds(), nextRecordId: this.state.nextRecordId, domains };
+      this.sendJson(res, 200, body, plain);
     } else if (route === "reset-stats" && req.method === "POST") {
       this.resetStats();
       this.sendJson(res, 200, { success: "ok" }, plain);
@@ -537,38 +699,20 @@ class Emulator implements PddEmulator {
   }
 
   private async handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    this.inFlight++;
-    this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight);
-    res.once("close", () => this.inFlight--);
-    this.counters.requests.total++;
-
     const endpoint = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : "";
     // hasOwn: "constructor" or "__proto__" in a path must not look like an endpoint.
     const spec = Object.hasOwn(ENDPOINTS, endpoint) ? ENDPOINTS[endpoint] : undefined;
-    if (spec !== undefined) {
-      this.counters.requests.byEndpoint[endpoint] = (this.counters.requests.byEndpoint[endpoint] ?? 0) + 1;
-    }
-    const entry: RequestLogEntry = {
-      time: new Date().toISOString(),
-      method: req.method ?? "",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: headerRecord(req),
-      body: { kind: "none" },
-      endpoint: spec === undefined ? null : endpoint,
-      fault: null,
-    };
-    this.log.push(entry);
-    if (this.log.length > REQUEST_LOG_LIMIT) this.log.splice(0, this.log.length - REQUEST_LOG_LIMIT);
+    const entry = this.beginApiRequest(req, res, url, spec === undefined ? null : endpoint);
 
     if (spec === undefined) {
       await this.delay(this.latencyMs);
-      this.sendJson(res, 404, { success: "error", error: "not_found" });
+      this.sendPdd(res, 404, { success: "error", error: "not_found" });
       return;
     }
-    if (req.method !== spec.method) {
+    if (!(spec.methods as readonly string[]).includes(req.method ?? "")) {
       await this.delay(this.latencyMs);
-      this.sendJson(res, 405, { success: "error", error: "method_not_allowed" }, { Allow: spec.method });
+      const allow = spec.methods.join(", ");
+      this.sendPdd(res, 405, { success: "error", error: "method_not_allowed" }, { Allow: allow });
       return;
     }
 
@@ -581,7 +725,7 @@ class Emulator implements PddEmulator {
       if (!isMultipart) {
         // Only logo uploads are big; for anything else answer before looking at parameters.
         await this.delay(this.latencyMs);
-        this.sendJson(res, 413, { success: "error", error: "request_too_large" }, { Connection: "close" });
+        this.sendPdd(res, 413, { success: "error", error: "request_too_large" }, { Connection: "close" });
         return;
       }
     }
@@ -604,43 +748,36 @@ class Emulator implements PddEmulator {
       );
     }
 
-    const fault = this.planner?.pick(endpoint) ?? null;
-    entry.fault = fault;
-    if (fault !== null) this.counters.faults[fault]++;
-
-    await this.delay(this.latencyMs);
+    const fault = await this.faultThenLatency(endpoint, entry);
     if (res.destroyed) return;
 
     const closeAfter = body.kind === "too_big" && !body.drained;
-    if (fault !== null && this.injectBeforeApplying(fault, spec, res)) return;
+    const sendUnknown = (): void => this.sendPdd(res, 200, { success: "error", error: "unknown" });
+    if (fault !== null && this.injectBeforeApplying(fault, spec.mutation, res, sendUnknown)) return;
 
     const result = await this.runEndpoint(api);
-    if (result.mutated) {
-      this.counters.mutationsApplied++;
-      this.persist();
-    }
-    const payload = Buffer.from(JSON.stringify(result.body));
-    if (fault === "truncated") {
-      // Full Content-Length, half the bytes, then the socket goes away: a body cut off in transit.
-      res.writeHead(200, { ...JSON_HEADERS, "Content-Length": payload.length });
-      res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
-      return;
-    }
-    if (fault === "lost_response") {
-      res.socket?.destroy();
-      return;
-    }
+    this.noteApplied(result.mutated);
+    const payload = Buffer.from(pythonJsonDumps(result.body));
+    if (this.deliverFaulted(res, fault, 200, JSON_HEADERS, payload)) return;
     if (closeAfter) {
       // The rest of an oversized upload was not read: answer, then drop the connection.
       res.once("finish", () => res.socket?.destroy());
-      this.sendJson(res, 200, result.body, { Connection: "close" });
+      this.sendPdd(res, 200, result.body, { Connection: "close" });
       return;
     }
-    this.sendJson(res, 200, result.body);
+    this.sendPdd(res, 200, result.body);
   }
 
-  /** Faults that happen instead of processing. Returns true when the request is done. */
-  private injectBeforeApplying(fault: FaultKind, spec: EndpointSpec, res: http.ServerResponse): boolean {
+  /**
+   * Faults that happen instead of processing (either face). Returns true when the request is done.
+   * `sendUnknown` writes the face's own "unknown error" answer.
+   */
+  private injectBeforeApplying(
+    fault: FaultKind,
+    mutation: boolean,
+    res: http.ServerResponse,
+    sendUnknown: () => void,
+  ): boolean {
     const socket = res.socket;
     switch (fault) {
       case "http_5xx": {
@@ -651,7 +788,7 @@ class Emulator implements PddEmulator {
         return true;
       }
       case "unknown":
-        this.sendJson(res, 200, { success: "error", error: "unknown" });
+        sendUnknown();
         return true;
       case "hang": {
         const timer = setTimeout(() => {
@@ -663,7 +800,7 @@ class Emulator implements PddEmulator {
       }
       case "lost_response":
         // On reads there is nothing to lose but the answer: same as a reset.
-        if (spec.mutation) return false;
+        if (mutation) return false;
         this.resetSocket(socket);
         return true;
       case "reset":
@@ -739,18 +876,17 @@ class Emulator implements PddEmulator {
   private requireDomain(domainParam: string | undefined): DomainEntry {
     if (domainParam === undefined) throw new PddApiError("no_domain");
     const entry = this.state.getDomain(domainParam);
-    if (entry === undefined) throw new PddApiError(this.unknownDomainError);
+    // The 2017–2018 service did not tell "no such domain" from "not yours" (see the recordings).
+    if (entry === undefined) throw new PddApiError(this.era === "2017" ? "not_allowed" : "no_such_domain");
     return entry;
   }
 
-  /** The service returned object keys in no stable order; clients must not depend on it. */
-  private shuffleKeys<T extends object>(value: T): T {
-    const entries = Object.entries(value);
-    for (let i = entries.length - 1; i > 0; i--) {
-      const j = Math.floor(this.keyRng() * (i + 1));
-      [entries[i], entries[j]] = [entries[j]!, entries[i]!];
-    }
-    return Object.fromEntries(entries) as T;
+  /**
+   * The key order of the records in one answer. In 2022 it changed between answers, so clients must
+   * not depend on it; every 2017–2018 recording shows the same one, which that era reproduces.
+   */
+  private recordKeyOrder(): RecordKeyOrder {
+    return this.era === "2017" ? RECORDED_KEY_ORDER : shuffledKeyOrder(this.keyRng);
   }
 
   private async dispatch(api: ApiRequest, domainParam: string | undefined): Promise<ApiResult> {
@@ -762,19 +898,25 @@ class Emulator implements PddEmulator {
     switch (api.endpoint) {
       case "dns/list": {
         const entry = this.requireDomain(domainParam);
-        const records = entry.records.map((record) => this.shuffleKeys(toRawRecord(entry.name, record)));
+        const order = this.recordKeyOrder();
+        const records = entry.records
+          .filter((record) => visibleOn("pdd", record)) // PDD had no CAA (Yandex 360's)
+          .map((record) => applyKeyOrder(toRawRecord(entry.name, record), order));
         return ok({ records, domain: domainParam });
       }
       case "dns/add": {
         const entry = this.requireDomain(domainParam);
         const record = this.state.addRecord(entry, params);
-        return ok({ record: this.shuffleKeys(toRawRecord(entry.name, record)), domain: domainParam }, true);
+        const raw = applyKeyOrder(toRawRecord(entry.name, record), this.recordKeyOrder());
+        return ok({ record: raw, domain: domainParam }, true);
       }
       case "dns/edit": {
         const entry = this.requireDomain(domainParam);
         const record = this.state.editRecord(entry, params);
-        const raw = { ...toRawRecord(entry.name, record), operation: "editing" };
-        return ok({ record_id: record.id, record: this.shuffleKeys(raw), domain: domainParam }, true);
+        // Only the 2017–2018 service marked the edited record with "operation": "editing".
+        const extra = this.era === "2017" ? { operation: "editing" } : {};
+        const raw = applyKeyOrder({ ...toRawRecord(entry.name, record), ...extra }, this.recordKeyOrder());
+        return ok({ record_id: record.id, record: raw, domain: domainParam }, true);
       }
       case "dns/del": {
         const entry = this.requireDomain(domainParam);
@@ -809,15 +951,17 @@ class Emulator implements PddEmulator {
   }
 
   private domainsPage(params: Params): Record<string, unknown> {
-    const readInt = (name: string, fallback: number, min: number, max: number): number => {
-      const raw = params.get(name)?.trim();
-      if (raw === undefined || raw === "") return fallback;
-      const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(value) || value < min || value > max) throw new PddApiError(`bad_${name}`);
-      return value;
-    };
-    const onPage = readInt("on_page", 10, 1, 20);
-    const page = readInt("page", 1, 1, Number.MAX_SAFE_INTEGER);
+    // Documented as 1 to 20, without saying what happens outside; 2018 clients asked for 30 and 100.
+    // More than 20 is served as 20; anything that is not a positive integer (0, -1, "ten", "2.5")
+    // gets the default 10. The answer's on_page says which size was used.
+    const onPageText = params.get("on_page")?.trim() ?? "";
+    const onPage =
+      /^\d+$/.test(onPageText) && Number(onPageText) > 0
+        ? Math.min(Number(onPageText), MAX_ON_PAGE)
+        : DEFAULT_ON_PAGE;
+    const pageText = params.get("page")?.trim() ?? "";
+    const page = pageText === "" ? 1 : /^\d+$/.test(pageText) ? Number(pageText) : NaN;
+    if (!Number.isSafeInteger(page) || page < 1) throw new PddApiError("bad_page");
     const names = this.state.domainNames();
     const total = names.length;
     if (total > 0 && (page - 1) * onPage >= total) throw new PddApiError("not_allowed");
@@ -859,7 +1003,8 @@ class Emulator implements PddEmulator {
       signal: this.abort.signal,
     });
     if (!result.ok) throw new PddApiError(result.reason === "not_allowed" ? "not_allowed" : "no_reply");
-    return { domain: domainParam, server, port, method, ssl };
+    // The documented answer: the checked settings nested under "settings".
+    return { domain: domainParam, settings: { method, server, port, ssl } };
   }
 }
 
@@ -871,11 +1016,13 @@ function loadState(options: EmulatorOptions): EmulatorState {
     } catch (error) {
       throw new Error(`state file ${options.stateFile} is not valid JSON: ${(error as Error).message}`);
     }
-    return EmulatorState.fromPersisted(json, options.stateFile);
+    // A version 1 file has no organizations: its domains go to the first of `orgIds`.
+    return EmulatorState.fromPersisted(json, options.stateFile, options.orgIds);
   }
   const idRng = mulberry32(options.seed ?? DEFAULT_SEED);
   return EmulatorState.seeded({
     domains: options.domains ?? ["example.com"],
+    orgIds: options.orgIds ?? [DEFAULT_ORG_ID],
     seedDefaultRecords: options.seedDefaultRecords ?? true,
     records: options.records ?? {},
     // Ids look like the service's (8 digits) and differ per seed, so tests cannot hard-code them.
@@ -885,10 +1032,7 @@ function loadState(options: EmulatorOptions): EmulatorState {
 
 /** Starts an emulator listening on `options.host`:`options.port` (default 127.0.0.1, any free port). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<PddEmulator> {
-  validateOptions(options);
-  for (const name of options.domains ?? []) {
-    if (normalizeDomainName(name) === undefined) throw new RangeError(`"${name}" is not a valid domain name`);
-  }
+  validateOptions(options); // also checks `domains` against `orgIds`
   const state = loadState(options);
   const emulator = new Emulator(state, options);
   await emulator.listen(options.port ?? 0, options.host ?? "127.0.0.1");

@@ -1,14 +1,42 @@
 /**
- * The emulator's data model: domains on the account, their DNS records and logos, plus the
- * validation rules of the PDD admin API. Pure and synchronous so the HTTP layer stays thin and
+ * The emulator's data model: organizations, the domains on the account (each in one organization),
+ * their DNS records, logos and DKIM keys, plus the validation rules of the PDD admin API. One state
+ * serves both faces (PDD and Yandex 360). Pure and synchronous so the HTTP layer stays thin and
  * every rule here can be exercised without a socket.
  */
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 
-export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "SOA"] as const;
+/** Every type the state can hold: PDD had SOA (no CAA), Yandex 360 has CAA (no SOA). */
+export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "SOA", "CAA"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
+/** The types the PDD face knows; it neither lists nor accepts CAA. */
+export const PDD_RECORD_TYPES: readonly RecordType[] = [
+  "A",
+  "AAAA",
+  "CNAME",
+  "MX",
+  "NS",
+  "TXT",
+  "SRV",
+  "SOA",
+];
+/** The types the Yandex 360 face knows; it neither lists nor accepts SOA. */
+export const YANDEX360_RECORD_TYPES: readonly RecordType[] = [
+  "A",
+  "AAAA",
+  "CNAME",
+  "MX",
+  "TXT",
+  "SRV",
+  "NS",
+  "CAA",
+];
+export const CAA_TAGS = ["issue", "issuewild", "iodef"] as const;
+export type CaaTag = (typeof CAA_TAGS)[number];
+/** The organization every domain is in unless told otherwise (the id the Yandex 360 recordings use). */
+export const DEFAULT_ORG_ID = 1234567;
 
 interface RawRecordCommon {
   record_id: number;
@@ -49,8 +77,19 @@ export interface RawSoaRecord extends RawRecordCommon {
   minttl: number;
 }
 
+/**
+ * A CAA record (Yandex 360 only: the PDD face never shows one). There is no PDD wire shape for it, so
+ * this follows the others: the value in `content`, `priority: ""`.
+ */
+export interface RawCaaRecord extends RawRecordCommon {
+  type: "CAA";
+  priority: "";
+  flag: number;
+  tag: CaaTag;
+}
+
 /** A DNS record exactly as the service answers it (snake_case, `priority: ""` where not applicable). */
-export type RawRecord = RawPlainRecord | RawMxRecord | RawSrvRecord | RawSoaRecord;
+export type RawRecord = RawPlainRecord | RawMxRecord | RawSrvRecord | RawSoaRecord | RawCaaRecord;
 
 /**
  * A record to seed a domain with, in the service's raw shape (a `dns/list` record from a recording
@@ -73,6 +112,10 @@ export interface SeedRecord {
   retry?: number | string;
   expire?: number | string;
   minttl?: number | string;
+  /** CAA only. */
+  flag?: number | string;
+  /** CAA only. */
+  tag?: string;
   [key: string]: unknown;
 }
 
@@ -91,6 +134,9 @@ export interface StoredRecord {
   retry?: number;
   expire?: number;
   minttl?: number;
+  /** CAA only; the value is `content`. */
+  flag?: number;
+  tag?: CaaTag;
 }
 
 export interface LogoEntry {
@@ -99,11 +145,24 @@ export interface LogoEntry {
   contentType: string;
 }
 
+/** One fact per domain, shown by both faces (PDD `dkim-ready`, Yandex 360 `…/dkim`). */
+export interface DkimState {
+  enabled: boolean;
+  /** SPKI DER, base64; generated on first use and persisted. */
+  publicKey?: string;
+}
+
 export interface DomainEntry {
   name: string;
+  /** The organization (Yandex 360) the domain belongs to. */
+  orgId: number;
   records: StoredRecord[];
   logo?: LogoEntry;
+  dkim: DkimState;
 }
+
+/** A domain for `startEmulator({ domains })`: a plain name goes to the first organization. */
+export type DomainSeed = string | { name: string; orgId: number };
 
 /** An API-level failure: the HTTP layer turns it into `{"success":"error","error":code}`. */
 export class PddApiError extends Error {
@@ -193,7 +252,11 @@ export function normalizeSubdomain(input: string, domain: string): string {
   return name;
 }
 
-function validateContent(type: RecordType, raw: string): string {
+/**
+ * The content rules of every type but CAA (see validateCaaValue). Throws `bad_content`. TXT is kept
+ * byte for byte; everything else is trimmed.
+ */
+export function validateContent(type: Exclude<RecordType, "CAA">, raw: string): string {
   if (type === "TXT") {
     // Free text: kept byte for byte, but control characters cannot be published in a zone.
     // eslint-disable-next-line no-control-regex
@@ -214,6 +277,45 @@ function validateContent(type: RecordType, raw: string): string {
       if (!isHostname(content)) throw new PddApiError("bad_content");
       return content;
   }
+}
+
+const MAX_CAA_VALUE_LENGTH = 1024;
+
+export function isCaaTag(value: string): value is CaaTag {
+  return (CAA_TAGS as readonly string[]).includes(value);
+}
+
+/** A CAA tag, lower-cased; throws `bad_tag` for anything but issue, issuewild and iodef. */
+export function validateCaaTag(raw: string): CaaTag {
+  const tag = raw.trim().toLowerCase();
+  if (!isCaaTag(tag)) throw new PddApiError("bad_tag");
+  return tag;
+}
+
+/** Strips one pair of surrounding double quotes (whether the API wants them is unconfirmed). */
+function unquote(value: string): string {
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+}
+
+/**
+ * A CAA value (stored as sent, quotes included if any): for issue/issuewild an issuer host name,
+ * optionally followed by `;` parameters, or a lone `;` (no issuer allowed); for iodef a mailto:,
+ * http: or https: URL. Throws `bad_content`.
+ */
+export function validateCaaValue(tag: CaaTag, raw: string): string {
+  const value = raw.trim();
+  const inner = unquote(value).trim();
+  // eslint-disable-next-line no-control-regex
+  if (inner === "" || value.length > MAX_CAA_VALUE_LENGTH || /[\u0000-\u001f\u007f"]/.test(inner)) {
+    throw new PddApiError("bad_content");
+  }
+  if (tag === "iodef") {
+    if (!/^(?:mailto:[^\s@]+@[^\s@]+|https?:\/\/\S+)$/i.test(inner)) throw new PddApiError("bad_content");
+    return value;
+  }
+  const issuer = inner.split(";")[0]!.trim();
+  if (issuer !== "" && !isHostname(issuer)) throw new PddApiError("bad_content");
+  return value;
 }
 
 function validateAdminMail(value: string): string {
@@ -257,12 +359,18 @@ function duplicateKey(record: StoredRecord): string {
   return key;
 }
 
-function computeDuplicateKey(record: Pick<StoredRecord, "type" | "subdomain" | "content">): string {
+function computeDuplicateKey(
+  record: Pick<StoredRecord, "type" | "subdomain" | "content" | "flag" | "tag">,
+): string {
   let content: string;
   switch (record.type) {
     case "A":
     case "TXT":
       content = record.content;
+      break;
+    case "CAA":
+      // Same value under another tag or flag is another record.
+      content = `${record.flag ?? 0} ${record.tag ?? ""} ${unquote(record.content.trim())}`;
       break;
     case "AAAA":
       content = canonicalIPv6(record.content);
@@ -274,17 +382,38 @@ function computeDuplicateKey(record: Pick<StoredRecord, "type" | "subdomain" | "
   return `${record.type}\u0000${record.subdomain}\u0000${content}`;
 }
 
-function isRecordType(value: string): value is RecordType {
-  return (RECORD_TYPES as readonly string[]).includes(value);
+function isRecordType(value: string, types: readonly RecordType[]): value is RecordType {
+  return (types as readonly string[]).includes(value);
 }
 
-/** Builds (but does not store) a record from `dns/add`-style parameters. */
-function buildRecord(domain: string, params: Params): StoredRecord {
+/**
+ * Builds (but does not store) a record from `dns/add`-style parameters. `types` are the types
+ * accepted: the PDD face's, or every type for seeds (a CAA seed carries `flag`, `tag`, `content`).
+ */
+function buildRecord(
+  domain: string,
+  params: Params,
+  types: readonly RecordType[] = PDD_RECORD_TYPES,
+): StoredRecord {
   const typeParam = param(params, "type");
   if (typeParam === undefined) throw new PddApiError("no_type");
   const type = typeParam.toUpperCase();
-  if (!isRecordType(type)) throw new PddApiError("bad_type");
+  if (!isRecordType(type, types)) throw new PddApiError("bad_type");
   const subdomain = normalizeSubdomain(param(params, "subdomain") ?? "@", domain);
+  if (type === "CAA") {
+    const tag = validateCaaTag(param(params, "tag") ?? "");
+    const value = param(params, "content");
+    if (value === undefined) throw new PddApiError("no_content");
+    return {
+      id: 0,
+      type,
+      subdomain,
+      content: validateCaaValue(tag, value),
+      ttl: optionalInt(params, "ttl", 1, MAX_TTL, DEFAULT_TTL),
+      flag: optionalInt(params, "flag", 0, 255, 0),
+      tag,
+    };
+  }
   // SRV takes its target either as `target` or as `content`; either way it is stored as content.
   const rawContent =
     type === "SRV"
@@ -330,7 +459,8 @@ function applyEdit(domain: string, current: StoredRecord, params: Params): Store
     current.type === "SRV"
       ? (param(params, "target") ?? param(params, "content"))
       : param(params, "content", current.type !== "TXT");
-  if (content !== undefined) next.content = validateContent(current.type, content);
+  // CAA records never reach here: neither face edits them in place.
+  if (content !== undefined && current.type !== "CAA") next.content = validateContent(current.type, content);
   if (current.type === "MX" || current.type === "SRV") {
     next.priority = optionalInt(params, "priority", 0, 65535, current.priority ?? DEFAULT_PRIORITY);
   }
@@ -388,6 +518,15 @@ export function toRawRecord(domain: string, record: StoredRecord): RawRecord {
         type: "SOA",
         minttl: record.minttl ?? SOA_DEFAULTS.minttl,
       };
+    case "CAA":
+      return {
+        ...common,
+        priority: "",
+        flag: record.flag ?? 0,
+        tag: record.tag ?? "issue",
+        ...tail,
+        type: "CAA",
+      };
     default:
       return { ...common, priority: "", ...tail, type: record.type };
   }
@@ -420,7 +559,7 @@ export function detectImageType(data: Uint8Array): string | undefined {
 }
 
 /** FNV-1a: a stable per-domain hash for the deterministic "noise" in domain/domains answers. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
@@ -449,7 +588,7 @@ export function domainInfo(entry: DomainEntry, logoUrl: string): Record<string, 
     master_admin: flag(true, 5),
     "emails-count": 0,
     "emails-max-count": 1000,
-    "dkim-ready": flag((hash >>> 6) % 3 !== 0, 7),
+    "dkim-ready": flag(entry.dkim.enabled, 7),
     direction: "",
     from_registrar: flag(false, 8),
     ws_technical: flag(false, 9),
@@ -470,27 +609,99 @@ const storedRecordSchema = z.object({
   retry: z.number().int().optional(),
   expire: z.number().int().optional(),
   minttl: z.number().int().optional(),
+  flag: z.number().int().min(0).max(255).optional(),
+  tag: z.enum(CAA_TAGS).optional(),
 });
 
-const persistedStateSchema = z.object({
+const persistedLogoSchema = z.object({ contentType: z.string(), sha256: z.string(), base64: z.string() });
+
+/** Version 1: one account, no organizations, no DKIM keys (still loaded: every domain in the first org). */
+const persistedStateV1Schema = z.object({
   version: z.literal(1),
   nextRecordId: z.number().int().positive(),
   domains: z.array(
     z.object({
       name: z.string(),
       records: z.array(storedRecordSchema),
-      logo: z.object({ contentType: z.string(), sha256: z.string(), base64: z.string() }).optional(),
+      logo: persistedLogoSchema.optional(),
     }),
   ),
 });
 
-export type PersistedState = z.infer<typeof persistedStateSchema>;
+const orgIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+const persistedStateV2Schema = z.object({
+  version: z.literal(2),
+  orgIds: z.array(orgIdSchema).min(1),
+  nextRecordId: z.number().int().positive(),
+  domains: z.array(
+    z.object({
+      name: z.string(),
+      orgId: orgIdSchema,
+      dkim: z.object({ enabled: z.boolean(), publicKey: z.string().min(1).optional() }),
+      records: z.array(storedRecordSchema),
+      logo: persistedLogoSchema.optional(),
+    }),
+  ),
+});
+
+const persistedStateSchema = z.discriminatedUnion("version", [
+  persistedStateV1Schema,
+  persistedStateV2Schema,
+]);
+
+/** What `toPersisted` writes (always the latest version). */
+export type PersistedState = z.infer<typeof persistedStateV2Schema>;
 
 export interface SeedOptions {
-  domains: string[];
+  domains: DomainSeed[];
+  /** Default [DEFAULT_ORG_ID]. */
+  orgIds?: number[];
   seedDefaultRecords: boolean;
   records: Record<string, SeedRecord[]>;
   firstRecordId: number;
+}
+
+/** Checks an organization list: non-empty, positive safe integers, no repeats. Throws RangeError. */
+export function validateOrgIds(orgIds: unknown): number[] {
+  if (!Array.isArray(orgIds) || orgIds.length === 0) {
+    throw new RangeError("orgIds must be a non-empty array of organization ids");
+  }
+  for (const id of orgIds) {
+    if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
+      throw new RangeError(`orgIds: ${String(id)} is not a positive integer`);
+    }
+  }
+  if (new Set(orgIds).size !== orgIds.length) throw new RangeError("orgIds: an id is given twice");
+  return [...(orgIds as number[])];
+}
+
+/**
+ * Resolves `domains` entries against the organizations: a plain name goes to the first one, an
+ * `{ name, orgId }` to its own, which must be one of `orgIds`. Throws RangeError.
+ */
+export function resolveDomainSeeds(
+  domains: readonly DomainSeed[],
+  orgIds: readonly number[],
+): Array<{ name: string; orgId: number }> {
+  return domains.map((domain) => {
+    const name = typeof domain === "string" ? domain : (domain as { name?: unknown } | null)?.name;
+    if (typeof name !== "string" || normalizeDomainName(name) === undefined) {
+      throw new RangeError(`"${String(name)}" is not a valid domain name`);
+    }
+    if (typeof domain === "string") return { name, orgId: orgIds[0]! };
+    if (!orgIds.includes(domain.orgId)) {
+      throw new RangeError(
+        `domain ${name}: organization ${String(domain.orgId)} is not one of the emulator's orgIds (${orgIds.join(", ")})`,
+      );
+    }
+    return { name, orgId: domain.orgId };
+  });
+}
+
+/** A new domain's DKIM state: enabled for about two domains in three, stable per name. */
+function defaultDkimEnabled(name: string): boolean {
+  return (fnv1a(name) >>> 6) % 3 !== 0;
 }
 
 function seedToParams(domain: string, seed: SeedRecord): Map<string, string> {
@@ -505,14 +716,30 @@ function seedToParams(domain: string, seed: SeedRecord): Map<string, string> {
   return params;
 }
 
+/** Which records a face can see: PDD had no CAA, Yandex 360 has no SOA. */
+export type Face = "pdd" | "yandex360";
+
+export function visibleOn(face: Face, record: Pick<StoredRecord, "type">): boolean {
+  return face === "pdd" ? record.type !== "CAA" : record.type !== "SOA";
+}
+
 export class EmulatorState {
   private readonly domains = new Map<string, DomainEntry>();
+  private readonly orgs: number[];
 
-  private constructor(public nextRecordId: number) {}
+  private constructor(
+    public nextRecordId: number,
+    orgIds: readonly number[],
+  ) {
+    this.orgs = [...orgIds];
+  }
 
   static seeded(options: SeedOptions): EmulatorState {
-    const state = new EmulatorState(options.firstRecordId);
-    for (const name of options.domains) state.addDomain(name, options.seedDefaultRecords);
+    const orgIds = validateOrgIds(options.orgIds ?? [DEFAULT_ORG_ID]);
+    const state = new EmulatorState(options.firstRecordId, orgIds);
+    for (const { name, orgId } of resolveDomainSeeds(options.domains, orgIds)) {
+      state.addDomain(name, options.seedDefaultRecords, orgId);
+    }
     for (const [rawName, seeds] of Object.entries(options.records)) {
       const name = normalizeDomainName(rawName);
       const entry = name === undefined ? undefined : state.domains.get(name);
@@ -524,21 +751,43 @@ export class EmulatorState {
     return state;
   }
 
-  static fromPersisted(input: unknown, source: string): EmulatorState {
+  /**
+   * Loads a state file. A version 1 file has no organizations: its domains all go to the first of
+   * `v1OrgIds` (default [DEFAULT_ORG_ID]). A version 2 file brings its own organizations.
+   */
+  static fromPersisted(input: unknown, source: string, v1OrgIds?: readonly number[]): EmulatorState {
     const parsed = persistedStateSchema.safeParse(input);
     if (!parsed.success) {
       throw new Error(
         `state file ${source} is not a valid emulator state:\n${z.prettifyError(parsed.error)}`,
       );
     }
-    const state = new EmulatorState(parsed.data.nextRecordId);
-    for (const domain of parsed.data.domains) {
+    const data = parsed.data;
+    let orgIds: number[];
+    try {
+      orgIds = validateOrgIds(data.version === 1 ? (v1OrgIds ?? [DEFAULT_ORG_ID]) : data.orgIds);
+    } catch (error) {
+      throw new Error(`state file ${source}: ${(error as Error).message}`);
+    }
+    const state = new EmulatorState(data.nextRecordId, orgIds);
+    for (const domain of data.domains) {
       const name = normalizeDomainName(domain.name);
       if (name === undefined) throw new Error(`state file ${source}: bad domain name "${domain.name}"`);
-      const entry: DomainEntry = { name, records: domain.records.map((record) => ({ ...record })) };
+      if (state.domains.has(name)) throw new Error(`state file ${source}: domain ${name} is listed twice`);
+      const orgId = "orgId" in domain ? domain.orgId : orgIds[0]!;
+      if (!orgIds.includes(orgId)) {
+        throw new Error(`state file ${source}: domain ${name} is in organization ${orgId}, not in orgIds`);
+      }
+      const dkim: DkimState = "dkim" in domain ? { ...domain.dkim } : { enabled: defaultDkimEnabled(name) };
+      const entry: DomainEntry = {
+        name,
+        orgId,
+        records: domain.records.map((record) => ({ ...record })),
+        dkim,
+      };
       if (domain.logo !== undefined) {
-        const data = Buffer.from(domain.logo.base64, "base64");
-        entry.logo = { data, sha256: sha256(data), contentType: domain.logo.contentType };
+        const logoData = Buffer.from(domain.logo.base64, "base64");
+        entry.logo = { data: logoData, sha256: sha256(logoData), contentType: domain.logo.contentType };
       }
       state.domains.set(name, entry);
       for (const record of entry.records) state.nextRecordId = Math.max(state.nextRecordId, record.id + 1);
@@ -548,12 +797,15 @@ export class EmulatorState {
 
   toPersisted(): PersistedState {
     return {
-      version: 1,
+      version: 2,
+      orgIds: [...this.orgs],
       nextRecordId: this.nextRecordId,
       domains: this.domainNames().map((name) => {
         const entry = this.domains.get(name)!;
         return {
           name,
+          orgId: entry.orgId,
+          dkim: { ...entry.dkim },
           records: entry.records.map((record) => ({ ...record })),
           ...(entry.logo === undefined
             ? {}
@@ -569,9 +821,23 @@ export class EmulatorState {
     };
   }
 
+  /** The organizations, in the order given (the first is where plain domain names go). */
+  orgIds(): number[] {
+    return [...this.orgs];
+  }
+
+  hasOrg(orgId: number): boolean {
+    return this.orgs.includes(orgId);
+  }
+
   /** Account domains sorted by name (the order domain/domains pages through). */
   domainNames(): string[] {
     return [...this.domains.keys()].sort();
+  }
+
+  /** One organization's domains, sorted by name. */
+  domainNamesOf(orgId: number): string[] {
+    return this.domainNames().filter((name) => this.domains.get(name)!.orgId === orgId);
   }
 
   getDomain(name: string): DomainEntry | undefined {
@@ -579,11 +845,18 @@ export class EmulatorState {
     return normalized === undefined ? undefined : this.domains.get(normalized);
   }
 
-  addDomain(rawName: string, seedDefaultRecords: boolean): void {
+  /** Adds a domain to `orgId` (default: the first organization). */
+  addDomain(rawName: string, seedDefaultRecords: boolean, orgId?: number): void {
     const name = normalizeDomainName(rawName);
     if (name === undefined) throw new Error(`"${rawName}" is not a valid domain name`);
     if (this.domains.has(name)) throw new Error(`domain ${name} is already on the account`);
-    const entry: DomainEntry = { name, records: [] };
+    const org = orgId ?? this.orgs[0]!;
+    if (!this.orgs.includes(org)) {
+      throw new Error(
+        `organization ${String(org)} is not one of the emulator's orgIds (${this.orgs.join(", ")})`,
+      );
+    }
+    const entry: DomainEntry = { name, orgId: org, records: [], dkim: { enabled: defaultDkimEnabled(name) } };
     this.domains.set(name, entry);
     if (seedDefaultRecords) {
       for (const params of defaultRecordParams(name)) {
@@ -600,10 +873,25 @@ export class EmulatorState {
     this.domains.delete(entry.name);
   }
 
+  /**
+   * The domain's DKIM public key (SPKI DER, base64), generated on first use: a real 1024-bit RSA key,
+   * so clients can parse it. `generated` says the state changed (the caller persists it).
+   */
+  dkimPublicKey(entry: DomainEntry): { publicKey: string; generated: boolean } {
+    if (entry.dkim.publicKey !== undefined) return { publicKey: entry.dkim.publicKey, generated: false };
+    const { publicKey } = generateKeyPairSync("rsa", {
+      modulusLength: 1024,
+      publicKeyEncoding: { type: "spki", format: "der" },
+      privateKeyEncoding: { type: "pkcs8", format: "der" },
+    });
+    entry.dkim.publicKey = publicKey.toString("base64");
+    return { publicKey: entry.dkim.publicKey, generated: true };
+  }
+
   private seedRecord(entry: DomainEntry, seed: SeedRecord, index: number): void {
     let record: StoredRecord;
     try {
-      record = buildRecord(entry.name, seedToParams(entry.name, seed));
+      record = buildRecord(entry.name, seedToParams(entry.name, seed), RECORD_TYPES);
     } catch (error) {
       if (error instanceof PddApiError) {
         throw new Error(`records["${entry.name}"][${index}] is not a valid record: ${error.code}`);
@@ -639,34 +927,64 @@ export class EmulatorState {
     return false;
   }
 
-  private findDuplicate(entry: DomainEntry, candidate: StoredRecord): StoredRecord | undefined {
+  /** Another record of the zone with the same type, name and normalised content (any face's). */
+  findDuplicate(entry: DomainEntry, candidate: StoredRecord): StoredRecord | undefined {
     const key = duplicateKey(candidate);
     return entry.records.find((record) => record.id !== candidate.id && duplicateKey(record) === key);
   }
 
+  /** A record by id as `face` sees it (undefined when missing or of a type that face does not know). */
+  findRecord(entry: DomainEntry, id: number, face: Face): StoredRecord | undefined {
+    return entry.records.find((record) => record.id === id && visibleOn(face, record));
+  }
+
+  // ---- face-neutral mutations (built and validated by the caller) ---------------------------
+
+  /** Stores a new record under a fresh id; throws `record_exists` for a duplicate. */
+  insertRecord(entry: DomainEntry, record: StoredRecord): StoredRecord {
+    const stored: StoredRecord = { ...record, id: 0 };
+    if (this.findDuplicate(entry, stored) !== undefined) throw new PddApiError("record_exists");
+    stored.id = this.nextRecordId++;
+    entry.records.push(stored);
+    return stored;
+  }
+
+  /** Replaces record `id` (which must exist) with `next`, keeping the id; throws `record_exists`. */
+  replaceRecord(entry: DomainEntry, id: number, next: StoredRecord): StoredRecord {
+    const index = entry.records.findIndex((record) => record.id === id);
+    if (index < 0) throw new PddApiError("bad_record_id");
+    const stored: StoredRecord = { ...next, id };
+    if (this.findDuplicate(entry, stored) !== undefined) throw new PddApiError("record_exists");
+    entry.records[index] = stored;
+    return stored;
+  }
+
+  /** Removes record `id`; false when there is none. */
+  removeRecord(entry: DomainEntry, id: number): boolean {
+    const index = entry.records.findIndex((record) => record.id === id);
+    if (index < 0) return false;
+    entry.records.splice(index, 1);
+    return true;
+  }
+
+  // ---- the PDD face's mutations -------------------------------------------------------------
+
   addRecord(entry: DomainEntry, params: Params): StoredRecord {
-    const record = buildRecord(entry.name, params);
-    if (this.findDuplicate(entry, record) !== undefined) throw new PddApiError("record_exists");
-    record.id = this.nextRecordId++;
-    entry.records.push(record);
-    return record;
+    return this.insertRecord(entry, buildRecord(entry.name, params));
   }
 
   editRecord(entry: DomainEntry, params: Params): StoredRecord {
     const id = parseRecordId(params);
-    const index = entry.records.findIndex((record) => record.id === id);
-    if (index < 0) throw new PddApiError("bad_record_id");
-    const next = applyEdit(entry.name, entry.records[index]!, params);
-    if (this.findDuplicate(entry, next) !== undefined) throw new PddApiError("record_exists");
-    entry.records[index] = next;
-    return next;
+    // A CAA record (Yandex 360's) does not exist as far as the PDD face is concerned.
+    const current = this.findRecord(entry, id, "pdd");
+    if (current === undefined) throw new PddApiError("bad_record_id");
+    return this.replaceRecord(entry, id, applyEdit(entry.name, current, params));
   }
 
   deleteRecord(entry: DomainEntry, params: Params): number {
     const id = parseRecordId(params);
-    const index = entry.records.findIndex((record) => record.id === id);
-    if (index < 0) throw new PddApiError("bad_record_id");
-    entry.records.splice(index, 1);
+    if (this.findRecord(entry, id, "pdd") === undefined) throw new PddApiError("bad_record_id");
+    this.removeRecord(entry, id);
     return id;
   }
 

@@ -1,13 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { DnsRecordType } from "../client/types";
 import { dynamicType, providerText } from "./provider";
 
-/** DNS record types the PDD service manages. */
-export type PddDnsRecordType = "A" | "AAAA" | "CNAME" | "MX" | "NS" | "TXT" | "SRV" | "SOA";
+/**
+ * DNS record types. PDD manages all but CAA; Yandex 360 all but SOA. A type the configured backend
+ * does not manage is refused at preview.
+ *
+ * @example
+ * ```ts
+ * const type: PddDnsRecordType = "CAA";
+ * ```
+ */
+export type PddDnsRecordType = DnsRecordType;
 
 /** The arguments for a {@link PddDnsRecord}. */
 export interface PddDnsRecordArgs {
-  /** The domain (zone) on the PDD account, e.g. `example.com`. Changing it replaces the record. */
+  /** The domain (zone) on the PDD account or Yandex 360 organization, e.g. `example.com`. Changing it replaces the record. */
   domain: pulumi.Input<string>;
+  /**
+   * Yandex 360 only: the organization that holds `domain`, overriding `pdd:orgId` (so one stack can
+   * manage domains of several organizations). Kept in the state, so reads and deletes go to the
+   * organization the record was created in; changing it replaces the record. Refused on PDD.
+   *
+   * @example `orgId: 7654321`
+   */
+  orgId?: pulumi.Input<number>;
   /** The record type. Changing it replaces the record. */
   type: pulumi.Input<PddDnsRecordType>;
   /**
@@ -18,7 +35,8 @@ export interface PddDnsRecordArgs {
   subdomain?: pulumi.Input<string>;
   /**
    * The record data: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, MX, NS; stored
-   * with a trailing dot), text (TXT), or the primary name server (SOA, optional). Not used by SRV.
+   * with a trailing dot), text (TXT), the property value (CAA, e.g. `letsencrypt.org`), or the primary
+   * name server (SOA, optional). Not used by SRV.
    */
   content?: pulumi.Input<string>;
   /** Time to live in seconds, 1 to 1209600. Default 21600. */
@@ -41,6 +59,18 @@ export interface PddDnsRecordArgs {
   expire?: pulumi.Input<number>;
   /** SOA negative-caching TTL in seconds (the service's `neg_cache`, listed as `minttl`). */
   negCache?: pulumi.Input<number>;
+  /**
+   * CAA flags, 0 to 255 (128 marks the property critical). Default 0. Yandex 360 only.
+   *
+   * @example `flag: 0`
+   */
+  flag?: pulumi.Input<number>;
+  /**
+   * CAA property tag: `issue`, `issuewild` or `iodef`. Required for CAA. Yandex 360 only.
+   *
+   * @example `tag: "issue"`
+   */
+  tag?: pulumi.Input<"issue" | "issuewild" | "iodef">;
   /**
    * When a record with the same type, name and content already exists, take it over (and edit it
    * to these values) instead of failing. Default false. Changing it alone is no change.
@@ -97,6 +127,12 @@ export class PddDnsRecord extends pulumi.CustomResource {
   declare readonly expire: pulumi.Output<number | undefined>;
   /** SOA negative-caching TTL. */
   declare readonly negCache: pulumi.Output<number | undefined>;
+  /** CAA flags. */
+  declare readonly flag: pulumi.Output<number | undefined>;
+  /** CAA property tag. */
+  declare readonly tag: pulumi.Output<string | undefined>;
+  /** The Yandex 360 organization the record lives in; undefined on PDD. */
+  declare readonly orgId: pulumi.Output<number | undefined>;
   /** Whether an existing identical record may be taken over on create. */
   declare readonly adoptExisting: pulumi.Output<boolean>;
   /** The service's record id. */
@@ -140,6 +176,9 @@ export class PddDnsRecord extends pulumi.CustomResource {
       retry: state.retry,
       expire: state.expire,
       negCache: state.negCache,
+      flag: state.flag,
+      tag: state.tag,
+      orgId: state.orgId,
       adoptExisting: state.adoptExisting,
       recordId: state.recordId,
       fqdn: state.fqdn,

@@ -1,9 +1,14 @@
-import { PddApiError, PddError, redactDeep, redactSecret } from "../client/errors";
+import { PddApiError, PddError, Yandex360ApiError, redactDeep, redactSecret } from "../client/errors";
 import { secretToRedact } from "./session";
 
 /** Is `err` an answer of the service, with one of `codes` (e.g. `record_exists`) when any are given? */
 export function isApiError(err: unknown, ...codes: string[]): err is PddApiError {
   return err instanceof PddApiError && (codes.length === 0 || codes.includes(err.code));
+}
+
+/** Did the service itself refuse the request (as opposed to a transport or validation failure)? */
+export function isServiceRefusal(err: unknown): boolean {
+  return err instanceof PddApiError || err instanceof Yandex360ApiError;
 }
 
 /**

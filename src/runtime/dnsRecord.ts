@@ -1,7 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { DnsOperation, FailureKind, Zone } from "../backends/backend";
+import { describeZone } from "../backends/backend";
 import { isOutcomeUnknown } from "../client/errors";
-import type { PddRecord } from "../client/types";
-import { atBoundary, isApiError } from "./boundary";
+import type { DnsRecord } from "../client/types";
+import { atBoundary, isServiceRefusal } from "./boundary";
 import type { DnsRecordInputs } from "./dnsRecordModel";
 import {
   addParams,
@@ -56,6 +58,18 @@ function describe(inputs: Pick<DnsRecordInputs, "type" | "subdomain" | "domain">
   return `${inputs.type} ${inputs.subdomain === "@" ? inputs.domain : `${inputs.subdomain}.${inputs.domain}`}`;
 }
 
+/** Is `err` a refusal of the configured backend's service meaning one of `kinds`? */
+function failedWith(err: unknown, operation: DnsOperation, ...kinds: FailureKind[]): boolean {
+  const kind = session.backend().classify(err, operation);
+  return kind !== undefined && kinds.includes(kind);
+}
+
+/** The zone of a record in the state: its domain and, on Yandex 360, the organization it was created in. */
+function zoneOf(domain: string, props: Props | DnsRecordInputs = {}): Promise<Zone> {
+  const orgId = typeof props.orgId === "number" ? props.orgId : undefined;
+  return session.backend().zone(domain, orgId);
+}
+
 /** Resource ids are `<domain>/<recordId>`. */
 export function parseId(id: string): { domain: string; recordId: number } {
   const match = /^([^/\s]+)\/(\d+)$/.exec(id);
@@ -66,8 +80,8 @@ export function parseId(id: string): { domain: string; recordId: number } {
   return { domain: match[1]!.toLowerCase(), recordId: Number(match[2]) };
 }
 
-function result(record: PddRecord, inputs: DnsRecordInputs) {
-  const outs = outputsFromRecord(record, inputs.adoptExisting);
+function result(record: DnsRecord, inputs: DnsRecordInputs, zone: Zone) {
+  const outs = outputsFromRecord(record, inputs.adoptExisting, zone.orgId);
   return { id: `${outs.domain}/${outs.recordId}`, outs };
 }
 
@@ -78,61 +92,60 @@ const RECONCILE_ROUNDS = 3;
  * A fresh look at the zone, for deciding what a mutation with an unknown outcome did. Giving up here
  * could leave an applied add unrecorded (an orphan), so it tries harder than an ordinary read.
  */
-async function freshList(domain: string): Promise<PddRecord[]> {
+async function freshList(zone: Zone): Promise<DnsRecord[]> {
   for (let round = 1; ; round++) {
     try {
-      return await session.records().list(domain, { fresh: true });
+      return await session.records().list(zone, { fresh: true });
     } catch (err) {
-      // A refusal is final, except "unknown": the service's temporary error, worth another round.
-      if (round >= RECONCILE_ROUNDS || (isApiError(err) && !isApiError(err, "unknown"))) throw err;
+      // A refusal is final, except a temporary one, worth another round.
+      if (round >= RECONCILE_ROUNDS || (isServiceRefusal(err) && !failedWith(err, "list", "temporary")))
+        throw err;
     }
   }
 }
 
 /** Brings an existing record to the desired values with one edit, unless it already has them. */
-async function converge(record: PddRecord, inputs: DnsRecordInputs): Promise<PddRecord> {
-  const current = outputsFromRecord(record, inputs.adoptExisting);
-  if (!diffDnsRecord(current as unknown as Props, inputs as unknown as Props).changes) return record;
-  return edit(record.recordId, inputs);
+async function converge(record: DnsRecord, inputs: DnsRecordInputs, zone: Zone): Promise<DnsRecord> {
+  const current = outputsFromRecord(record, inputs.adoptExisting, zone.orgId);
+  if (!differs(current, inputs)) return record;
+  return edit(zone, record.recordId, inputs);
 }
 
-async function edit(recordId: number, inputs: DnsRecordInputs): Promise<PddRecord> {
-  const client = session.client();
+/** Whether a record's state differs from the inputs in anything an edit would change. */
+function differs(current: DnsRecordInputs, inputs: DnsRecordInputs): boolean {
+  return diffDnsRecord(current as unknown as Props, inputs as unknown as Props).changes;
+}
+
+async function edit(zone: Zone, recordId: number, inputs: DnsRecordInputs): Promise<DnsRecord> {
+  const backend = session.backend();
   const records = session.records();
   for (let attempt = 1; ; attempt++) {
     try {
-      const record = await client.editRecord(editParams(recordId, inputs));
-      records.invalidate(inputs.domain);
+      const record = await backend.editRecord(zone, recordId, editParams(recordId, inputs));
+      records.invalidate(zone);
       return record;
     } catch (err) {
-      records.invalidate(inputs.domain);
-      if (isApiError(err, "bad_record_id")) {
+      records.invalidate(zone);
+      if (failedWith(err, "edit", "record_missing")) {
         throw new Error(
           `record ${recordId} (${describe(inputs)}) no longer exists: it was deleted outside Pulumi. Run \`pulumi refresh\` and then \`pulumi up\` to create it again.`,
           { cause: err },
         );
       }
-      if (isApiError(err, "record_exists")) {
+      if (failedWith(err, "edit", "duplicate")) {
         throw new Error(
-          `another record in ${inputs.domain} already has type ${inputs.type}, name ${inputs.subdomain} and content ${identityContent(inputs)}; remove one of the two.`,
+          `another record in ${describeZone(zone)} already has type ${inputs.type}, name ${inputs.subdomain} and content ${identityContent(inputs)}; remove one of the two.`,
           { cause: err },
         );
       }
       if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
       // The edit may have been applied: an edit that already took effect needs no second one.
-      const found = (await freshList(inputs.domain)).find((r) => r.recordId === recordId);
+      const found = (await freshList(zone)).find((r) => r.recordId === recordId);
       if (!found)
         throw new Error(`record ${recordId} (${describe(inputs)}) disappeared while it was being edited`, {
           cause: err,
         });
-      if (
-        !diffDnsRecord(
-          outputsFromRecord(found, inputs.adoptExisting) as unknown as Props,
-          inputs as unknown as Props,
-        ).changes
-      ) {
-        return found;
-      }
+      if (!differs(outputsFromRecord(found, inputs.adoptExisting, zone.orgId), inputs)) return found;
     }
   }
 }
@@ -144,10 +157,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
 
 /** Validates and normalizes inputs at preview; makes no API call. */
 export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  return atBoundary("PddDnsRecord", async () => {
-    session.assertEndpoint();
-    return checkDnsRecord(news);
-  });
+  return atBoundary("PddDnsRecord", async () => checkDnsRecord(news, session.traits()));
 }
 
 /** An unconfirmed add is replaced, delete first: its Delete removes the record if the add did land. */
@@ -155,7 +165,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
   if (olds[UNCONFIRMED_FLAG] === true) {
     return { changes: true, replaces: [UNCONFIRMED_FLAG], deleteBeforeReplace: true };
   }
-  return diffDnsRecord(olds, news);
+  return diffDnsRecord(olds, news, session.traits());
 }
 
 /**
@@ -164,27 +174,32 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
  * an unknown outcome, found) record; throws a {@link PartialCreateError} when the add may have been
  * applied but the zone could not be listed to find out.
  */
-async function add(inputs: DnsRecordInputs, provider: unknown): Promise<PddRecord> {
-  const client = session.client();
+async function add(zone: Zone, inputs: DnsRecordInputs, provider: unknown): Promise<DnsRecord> {
+  const backend = session.backend();
   const records = session.records();
+  if (inputs.adoptExisting && !backend.traits.refusesDuplicates) {
+    // The service may accept a duplicate silently: look for the record to adopt before adding.
+    const existing = (await records.list(zone)).find((r) => matchesIdentity(r, inputs));
+    if (existing) return existing;
+  }
   let maybeApplied = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      const record = await client.addRecord(addParams(inputs));
-      records.invalidate(inputs.domain);
+      const record = await backend.addRecord(zone, addParams(inputs));
+      records.invalidate(zone);
       return record;
     } catch (err) {
-      records.invalidate(inputs.domain);
-      if (isApiError(err, "record_exists")) {
-        let zone: PddRecord[];
+      records.invalidate(zone);
+      if (failedWith(err, "add", "duplicate")) {
+        let listing: DnsRecord[];
         try {
-          zone = await freshList(inputs.domain);
+          listing = await freshList(zone);
         } catch (listErr) {
           // The duplicate may be our own earlier add of this run.
-          if (maybeApplied) throw unconfirmed(inputs, provider, err, listErr);
+          if (maybeApplied) throw unconfirmed(zone, inputs, provider, err, listErr);
           throw listErr;
         }
-        const existing = zone.find((r) => matchesIdentity(r, inputs));
+        const existing = listing.find((r) => matchesIdentity(r, inputs));
         if (!existing) throw err;
         // After an add with an unknown outcome, the duplicate is our own earlier add.
         if (!inputs.adoptExisting && !maybeApplied) {
@@ -199,13 +214,13 @@ async function add(inputs: DnsRecordInputs, provider: unknown): Promise<PddRecor
       if (!isOutcomeUnknown(err)) throw err;
       maybeApplied = true;
       // Even after the last attempt: giving up without looking could leave an applied add unrecorded.
-      let zone: PddRecord[];
+      let listing: DnsRecord[];
       try {
-        zone = await freshList(inputs.domain);
+        listing = await freshList(zone);
       } catch (listErr) {
-        throw unconfirmed(inputs, provider, err, listErr);
+        throw unconfirmed(zone, inputs, provider, err, listErr);
       }
-      const landed = zone.find((r) => matchesIdentity(r, inputs));
+      const landed = listing.find((r) => matchesIdentity(r, inputs));
       if (landed) return landed;
       if (attempt >= MAX_ATTEMPTS) {
         throw new Error(
@@ -225,7 +240,13 @@ async function add(inputs: DnsRecordInputs, provider: unknown): Promise<PddRecor
  * (its Delete removes the record if it exists, then a fresh add), `pulumi refresh` takes over the
  * record if it exists and drops the state if not, and `pulumi destroy` removes it if it exists.
  */
-function unconfirmed(inputs: DnsRecordInputs, provider: unknown, err: unknown, listErr: unknown): Error {
+function unconfirmed(
+  zone: Zone,
+  inputs: DnsRecordInputs,
+  provider: unknown,
+  err: unknown,
+  listErr: unknown,
+): Error {
   const why = `${err instanceof Error ? err.message : String(err)} The zone could not be listed to check (${listErr instanceof Error ? listErr.message : String(listErr)}).`;
   if (inputs.adoptExisting) {
     return new Error(
@@ -240,6 +261,7 @@ function unconfirmed(inputs: DnsRecordInputs, provider: unknown, err: unknown, l
     `${inputs.domain}/${UNCONFIRMED_ID}`,
     plain({
       ...inputs,
+      orgId: zone.orgId,
       fqdn: fqdnOf(inputs.subdomain, inputs.domain),
       [UNCONFIRMED_FLAG]: true,
       __provider: provider,
@@ -251,13 +273,14 @@ function unconfirmed(inputs: DnsRecordInputs, provider: unknown, err: unknown, l
 export async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
   const inputs = props as unknown as DnsRecordInputs;
   return atBoundary(`PddDnsRecord create (${describe(inputs)})`, async () => {
-    const record = await add(inputs, props.__provider);
+    const zone = await zoneOf(inputs.domain, inputs);
+    const record = await add(zone, inputs, props.__provider);
     try {
-      return result(await converge(record, inputs), inputs);
+      return result(await converge(record, inputs, zone), inputs, zone);
     } catch (err) {
       // The record exists and is ours: keep it in the state so the next `pulumi up` finishes it with an
       // update, instead of meeting it as a record made outside Pulumi.
-      const outs = outputsFromRecord(record, inputs.adoptExisting);
+      const outs = outputsFromRecord(record, inputs.adoptExisting, zone.orgId);
       throw new PartialCreateError(
         `record ${record.recordId} was added, but setting its remaining values failed: ${err instanceof Error ? err.message : String(err)} The next \`pulumi up\` sets them.`,
         `${outs.domain}/${outs.recordId}`,
@@ -274,20 +297,21 @@ export async function read(id: string, props: Props = {}): Promise<pulumi.dynami
     const pendingDomain = unconfirmedDomain(id);
     const { domain, recordId } =
       pendingDomain === undefined ? parseId(id) : { domain: pendingDomain, recordId: -1 };
-    let zone: PddRecord[];
+    const zone = await zoneOf(domain, props);
+    let listing: DnsRecord[];
     try {
-      zone = await session.records().list(domain);
+      listing = await session.records().list(zone);
     } catch (err) {
-      if (isApiError(err, "no_such_domain", "not_allowed")) return { id: "" };
+      if (failedWith(err, "list", "domain_missing", "domain_unavailable")) return { id: "" };
       throw err;
     }
     // An unconfirmed add: the record, if it exists, is the one this resource added.
     const record =
       pendingDomain === undefined
-        ? zone.find((r) => r.recordId === recordId)
-        : zone.find((r) => matchesIdentity(r, props as unknown as DnsRecordInputs));
+        ? listing.find((r) => r.recordId === recordId)
+        : listing.find((r) => matchesIdentity(r, props as unknown as DnsRecordInputs));
     if (!record) return { id: "" };
-    const outs = outputsFromRecord(record, props.adoptExisting === true);
+    const outs = outputsFromRecord(record, props.adoptExisting === true, zone.orgId);
     return { id: `${outs.domain}/${outs.recordId}`, props: outs, inputs: inputsFromOutputs(outs) };
   });
 }
@@ -297,8 +321,10 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
   const inputs = news as unknown as DnsRecordInputs;
   return atBoundary(`PddDnsRecord update (${describe(inputs)})`, async () => {
     const recordId = typeof olds.recordId === "number" ? olds.recordId : parseId(id).recordId;
-    const record = await edit(recordId, inputs);
-    return { outs: outputsFromRecord(record, inputs.adoptExisting) };
+    // The record stays in the organization it was created in (a new orgId input is a replacement).
+    const zone = await zoneOf(inputs.domain, olds);
+    const record = await edit(zone, recordId, inputs);
+    return { outs: outputsFromRecord(record, inputs.adoptExisting, zone.orgId) };
   });
 }
 
@@ -306,35 +332,35 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
 async function remove(id: string, props?: Props): Promise<void> {
   return atBoundary(`PddDnsRecord delete (${id})`, async () => {
     const pendingDomain = unconfirmedDomain(id);
-    let domain: string;
+    const parsed = pendingDomain === undefined ? parseId(id) : undefined;
+    const zone = await zoneOf(parsed?.domain ?? pendingDomain!, props);
     let recordId: number;
-    if (pendingDomain === undefined) ({ domain, recordId } = parseId(id));
+    if (parsed) recordId = parsed.recordId;
     else {
       // An unconfirmed add: remove the record if the add did land (it is this resource's own).
-      domain = pendingDomain;
-      let zone: PddRecord[];
+      let listing: DnsRecord[];
       try {
-        zone = await freshList(domain);
+        listing = await freshList(zone);
       } catch (err) {
-        if (isApiError(err, "no_such_domain", "not_allowed")) return;
+        if (failedWith(err, "list", "domain_missing", "domain_unavailable")) return;
         throw err;
       }
-      const landed = zone.find((r) => matchesIdentity(r, (props ?? {}) as unknown as DnsRecordInputs));
+      const landed = listing.find((r) => matchesIdentity(r, (props ?? {}) as unknown as DnsRecordInputs));
       if (!landed) return;
       recordId = landed.recordId;
     }
-    const client = session.client();
+    const backend = session.backend();
     const records = session.records();
     for (let attempt = 1; ; attempt++) {
       try {
-        await client.deleteRecord(domain, recordId);
-        records.invalidate(domain);
+        await backend.deleteRecord(zone, recordId);
+        records.invalidate(zone);
         return;
       } catch (err) {
-        records.invalidate(domain);
-        if (isApiError(err, "bad_record_id", "no_such_domain")) return;
+        records.invalidate(zone);
+        if (failedWith(err, "delete", "record_missing", "domain_missing")) return;
         if (!isOutcomeUnknown(err) || attempt >= MAX_ATTEMPTS) throw err;
-        if (!(await freshList(domain)).some((r) => r.recordId === recordId)) return;
+        if (!(await freshList(zone)).some((r) => r.recordId === recordId)) return;
       }
     }
   });

@@ -1,5 +1,8 @@
 import { isIPv4, isIPv6 } from "node:net";
-import type { AddRecordParams, EditRecordParams, PddRecord, PddRecordType } from "../client/types";
+import type { BackendTraits } from "../backends/traits";
+import { BACKEND_TRAITS, unsupportedTypeReason } from "../backends/traits";
+import type { AddRecordParams, DnsRecord, DnsRecordType, EditRecordParams } from "../client/types";
+import { DNS_RECORD_TYPES } from "../client/types";
 import {
   absoluteHostName,
   canonicalIPv6,
@@ -12,7 +15,11 @@ import {
 import type { CheckFailure } from "./values";
 import { UNKNOWN, checkInteger, isUnknown, plain } from "./values";
 
-export const RECORD_TYPES: readonly PddRecordType[] = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "SOA"];
+/** Every record type the package knows; each backend manages a subset ({@link BackendTraits.recordTypes}). */
+export const RECORD_TYPES: readonly DnsRecordType[] = DNS_RECORD_TYPES;
+/** CAA property tags (RFC 8659) the services accept. */
+export const CAA_TAGS = ["issue", "issuewild", "iodef"] as const;
+export const DEFAULT_CAA_FLAG = 0;
 export const DEFAULT_TTL = 21600;
 export const DEFAULT_PRIORITY = 10;
 export const MAX_TTL = 1209600;
@@ -24,7 +31,7 @@ const SOA_FIELDS = ["refresh", "retry", "expire", "negCache"] as const;
 /** Checked inputs of a `PddDnsRecord`, normalized to the service's canonical spelling. */
 export interface DnsRecordInputs {
   domain: string;
-  type: PddRecordType;
+  type: DnsRecordType;
   subdomain: string;
   content?: string;
   ttl: number;
@@ -37,6 +44,12 @@ export interface DnsRecordInputs {
   retry?: number;
   expire?: number;
   negCache?: number;
+  /** CAA flags, 0 to 255. */
+  flag?: number;
+  /** CAA property tag. */
+  tag?: string;
+  /** Yandex 360 organization of the domain (absent on PDD). */
+  orgId?: number;
   adoptExisting: boolean;
 }
 
@@ -60,12 +73,20 @@ export const UPDATABLE_FIELDS = [
   "retry",
   "expire",
   "negCache",
+  "flag",
+  "tag",
 ] as const;
 /** Fields whose change replaces the record: the service cannot move a record or change its type. */
 export const REPLACE_FIELDS = ["domain", "type"] as const;
 
-/** Validates and normalizes raw inputs. Makes no API call; unknown (preview) values pass through. */
-export function checkDnsRecord(news: Record<string, unknown>): {
+/**
+ * Validates and normalizes raw inputs for a backend (PDD unless given). Makes no API call; unknown
+ * (preview) values pass through.
+ */
+export function checkDnsRecord(
+  news: Record<string, unknown>,
+  backend: BackendTraits = BACKEND_TRAITS.pdd,
+): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
@@ -85,11 +106,28 @@ export function checkDnsRecord(news: Record<string, unknown>): {
 
   // type
   const typeRaw = news.type;
-  let type: PddRecordType | undefined;
+  let type: DnsRecordType | undefined;
   if (isUnknown(typeRaw)) out.type = UNKNOWN;
-  else if (typeof typeRaw !== "string" || !RECORD_TYPES.includes(typeRaw.toUpperCase() as PddRecordType)) {
-    fail("type", `type must be one of ${RECORD_TYPES.join(", ")}, got ${JSON.stringify(typeRaw)}`);
-  } else out.type = type = typeRaw.toUpperCase() as PddRecordType;
+  else if (typeof typeRaw !== "string" || !RECORD_TYPES.includes(typeRaw.toUpperCase() as DnsRecordType)) {
+    fail("type", `type must be one of ${backend.recordTypes.join(", ")}, got ${JSON.stringify(typeRaw)}`);
+  } else if (!backend.recordTypes.includes(typeRaw.toUpperCase() as DnsRecordType)) {
+    fail("type", unsupportedTypeReason(backend, typeRaw.toUpperCase() as DnsRecordType));
+  } else out.type = type = typeRaw.toUpperCase() as DnsRecordType;
+
+  // orgId: Yandex 360 only; absent means the configured (or discovered) organization.
+  const orgRaw = news.orgId;
+  if (isUnknown(orgRaw)) out.orgId = UNKNOWN;
+  else if (orgRaw !== undefined && orgRaw !== null && orgRaw !== "") {
+    if (!backend.hasOrganizations) {
+      fail(
+        "orgId",
+        `orgId applies only to the Yandex 360 backend (\`pdd:api\` = yandex360), not ${backend.label}`,
+      );
+    } else {
+      const org = checkInteger(failures, "orgId", orgRaw, 1, Number.MAX_SAFE_INTEGER);
+      if (org !== undefined) out.orgId = org;
+    }
+  }
 
   // subdomain
   const subRaw = news.subdomain ?? "@";
@@ -140,6 +178,21 @@ export function checkDnsRecord(news: Record<string, unknown>): {
       if (target.trim() === ".") out.target = ".";
       else if (isValidHostName(target)) out.target = absoluteHostName(target);
       else fail("target", `target ${JSON.stringify(target)} is not a valid host name`);
+    }
+  }
+  if (takes("flag", ["CAA"])) {
+    out.flag = checkInteger(failures, "flag", news.flag, 0, 255) ?? DEFAULT_CAA_FLAG;
+  }
+  if (takes("tag", ["CAA"])) {
+    const tag = news.tag;
+    if (isUnknown(tag)) out.tag = UNKNOWN;
+    else if (typeof tag === "string" && (CAA_TAGS as readonly string[]).includes(tag.trim().toLowerCase())) {
+      out.tag = tag.trim().toLowerCase();
+    } else if (type === "CAA" || (tag !== undefined && tag !== null && tag !== "")) {
+      fail(
+        "tag",
+        `tag is required for CAA records: one of ${CAA_TAGS.join(", ")}, got ${JSON.stringify(tag)}`,
+      );
     }
   }
   if (takes("adminMail", ["SOA"])) {
@@ -210,6 +263,16 @@ export function checkDnsRecord(news: Record<string, unknown>): {
             "content",
             `a ${type} record needs a host name such as mx.example.net., got ${JSON.stringify(content)}`,
           );
+      } else if (type === "CAA") {
+        // The value without the zone-file quotes, e.g. letsencrypt.org or mailto:security@example.com.
+        const unquoted = value.replace(/^"(.*)"$/, "$1");
+        const printable = [...unquoted].every((c) => c.charCodeAt(0) >= 0x20 && c !== '"');
+        if (unquoted === "" || unquoted.length > 255 || !printable)
+          fail(
+            "content",
+            `content of a CAA record is the property value, such as letsencrypt.org (at most 255 characters, no quotes or control characters), got ${JSON.stringify(content)}`,
+          );
+        else out.content = unquoted;
       } else if (type === "TXT") {
         const text = content as string;
         if (text.length > MAX_TXT_LENGTH)
@@ -230,24 +293,28 @@ export function checkDnsRecord(news: Record<string, unknown>): {
   return { inputs: plain(out), failures };
 }
 
-/** The value the service matches duplicates on: content, or target for SRV. */
-export function identityContent(inputs: Pick<DnsRecordInputs, "type" | "content" | "target">): string {
+/** The value the service matches duplicates on: content, target for SRV, and flag, tag and value for CAA. */
+export function identityContent(
+  inputs: Pick<DnsRecordInputs, "type" | "content" | "target" | "flag" | "tag">,
+): string {
+  if (inputs.type === "CAA")
+    return `${inputs.flag ?? DEFAULT_CAA_FLAG} ${inputs.tag ?? ""} ${inputs.content ?? ""}`;
   return (inputs.type === "SRV" ? inputs.target : inputs.content) ?? "";
 }
 
 /** Compares a stored content with a desired one the way the service's duplicate rule would. */
 export function sameContent(type: string, a: string, b: string): boolean {
-  if (type === "TXT") return a === b;
+  if (type === "TXT" || type === "CAA") return a === b;
   if (type === "AAAA" && isIPv6(a) && isIPv6(b)) return canonicalIPv6(a) === canonicalIPv6(b);
   return canonicalName(a) === canonicalName(b);
 }
 
 /** Is `record` the one these inputs describe (same type, name and content)? */
-export function matchesIdentity(record: PddRecord, inputs: DnsRecordInputs): boolean {
+export function matchesIdentity(record: DnsRecord, inputs: DnsRecordInputs): boolean {
   return (
     record.type === inputs.type &&
     record.subdomain.toLowerCase() === inputs.subdomain &&
-    sameContent(inputs.type, record.content, identityContent(inputs))
+    sameContent(inputs.type, identityContent({ ...record, target: record.content }), identityContent(inputs))
   );
 }
 
@@ -264,14 +331,15 @@ export function addParams(inputs: DnsRecordInputs): AddRecordParams {
     port: inputs.port,
     target: inputs.target,
     adminMail: inputs.adminMail,
+    flag: inputs.flag,
+    tag: inputs.tag,
   });
 }
 
-/** Parameters for `dns/edit`: every managed field, so one edit converges whatever drifted. */
+/** Parameters for an edit: every managed field, so one edit converges whatever drifted. */
 export function editParams(recordId: number, inputs: DnsRecordInputs): EditRecordParams {
   return plain({
     ...addParams(inputs),
-    type: undefined,
     recordId,
     refresh: inputs.refresh,
     retry: inputs.retry,
@@ -281,7 +349,11 @@ export function editParams(recordId: number, inputs: DnsRecordInputs): EditRecor
 }
 
 /** The state of a record as the service holds it, in the inputs' canonical spelling. */
-export function outputsFromRecord(record: PddRecord, adoptExisting: boolean): DnsRecordOutputs {
+export function outputsFromRecord(
+  record: DnsRecord,
+  adoptExisting: boolean,
+  orgId?: number,
+): DnsRecordOutputs {
   const type = record.type;
   const hostContent = HOST_CONTENT_TYPES.has(type) || type === "SRV" || type === "SOA";
   const content =
@@ -307,6 +379,9 @@ export function outputsFromRecord(record: PddRecord, adoptExisting: boolean): Dn
     retry: type === "SOA" ? record.retry : undefined,
     expire: type === "SOA" ? record.expire : undefined,
     negCache: type === "SOA" ? record.minttl : undefined,
+    flag: type === "CAA" ? (record.flag ?? DEFAULT_CAA_FLAG) : undefined,
+    tag: type === "CAA" ? record.tag : undefined,
+    orgId,
     adoptExisting,
     recordId: record.recordId,
     fqdn: record.fqdn ? canonicalName(record.fqdn) : fqdnOf(record.subdomain.toLowerCase(), record.domain),
@@ -329,7 +404,7 @@ function comparable(field: string, value: unknown, type: string, domain: string)
     return r.ok ? r.value : value;
   }
   if ((field === "content" || field === "target") && typeof value === "string") {
-    if (type === "TXT" || type === "A") return value;
+    if (type === "TXT" || type === "A" || type === "CAA") return value;
     if (type === "AAAA") return isIPv6(value) ? canonicalIPv6(value) : value;
     return canonicalName(value);
   }
@@ -342,13 +417,16 @@ function comparable(field: string, value: unknown, type: string, domain: string)
 const OPTIONAL_WITHOUT_DEFAULT: ReadonlySet<string> = new Set(["content", "adminMail", ...SOA_FIELDS]);
 
 /**
- * The engine's diff: `domain` and `type` replace, every other managed field updates in place.
- * Spelling-only differences (case, trailing dots, FQDN vs relative names, IPv6 forms) are no change,
- * and neither is `adoptExisting`.
+ * The engine's diff: `domain`, `type` and a new `orgId` replace, every other managed field updates
+ * in place, except on types the backend cannot edit (CAA on Yandex 360), where any change is a
+ * replacement, planned delete-first because the new record may be identical to the old in all the
+ * service compares. Spelling-only differences (case, trailing dots, FQDN vs relative names, IPv6
+ * forms) are no change, and neither is `adoptExisting` or an `orgId` left to the config.
  */
 export function diffDnsRecord(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
+  backend: BackendTraits = BACKEND_TRAITS.pdd,
 ): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
   const replaces: string[] = [];
   const changed: string[] = [];
@@ -376,9 +454,19 @@ export function diffDnsRecord(
     const o = comparable(field, olds[field], type, String(olds.domain ?? domain));
     if (isUnknown(n) || o !== n) changed.push(field);
   }
+  // The organization a record was created in is kept in its state; a new one given explicitly moves it.
+  const newOrg = comparable("orgId", news.orgId, type, domain);
+  if (
+    newOrg !== undefined &&
+    (isUnknown(newOrg) || newOrg !== comparable("orgId", olds.orgId, type, domain))
+  ) {
+    replaces.push("orgId");
+  }
+  const editable = !backend.replaceOnChange.includes(type as DnsRecordType);
+  if (!editable) replaces.push(...changed);
   return {
     changes: replaces.length > 0 || changed.length > 0,
     replaces,
-    deleteBeforeReplace: false,
+    deleteBeforeReplace: !editable && changed.length > 0,
   };
 }

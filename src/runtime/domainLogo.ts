@@ -46,7 +46,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
 /** Reads the image at preview: size, format by magic number, readability; adds its sha256. No API call. */
 export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   return atBoundary("PddDomainLogo", async () => {
-    session.assertEndpoint();
+    session.requirePdd("PddDomainLogo");
     const failures: CheckFailure[] = [];
     const inputs: Props = {};
     const domain = news.domain;
@@ -105,7 +105,7 @@ async function upload(inputs: LogoInputs): Promise<LogoOutputs> {
       `the image changed after the preview (sha256 ${image.sha256}, expected ${inputs.sha256}); run the update again`,
     );
   }
-  const client = session.client();
+  const client = session.pddClient();
   for (let attempt = 1; ; attempt++) {
     try {
       await client.setLogo(inputs.domain, image.bytes, CONTENT_TYPES[image.format]);
@@ -140,7 +140,7 @@ export async function read(id: string, props: Props = {}): Promise<pulumi.dynami
   return atBoundary(`PddDomainLogo read (${id})`, async () => {
     let logoUrl: string | undefined;
     try {
-      ({ logoUrl } = await session.client().checkLogo(id));
+      ({ logoUrl } = await session.pddClient().checkLogo(id));
     } catch (err) {
       if (isApiError(err, "no_such_domain", "not_allowed")) return { id: "" };
       throw err;
@@ -160,7 +160,7 @@ export async function update(_id: string, _olds: Props, news: Props): Promise<pu
 /** `domain/logo/del`; idempotent, so an unknown outcome is simply re-sent. */
 async function remove(id: string): Promise<void> {
   return atBoundary(`PddDomainLogo delete (${id})`, async () => {
-    const client = session.client();
+    const client = session.pddClient();
     for (let attempt = 1; ; attempt++) {
       try {
         await client.deleteLogo(id);

@@ -36,7 +36,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
 /** Validates and normalizes; fills in the default port so preview shows it. No API call. */
 export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   return atBoundary("PddImportCheck", async () => {
-    session.assertEndpoint();
+    session.requirePdd("PddImportCheck");
     const failures: CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Props = {};
@@ -110,7 +110,7 @@ export async function create(props: Props): Promise<pulumi.dynamic.CreateResult>
     const ssl = props.ssl as boolean;
     const port = props.port as number;
     try {
-      const echoed = await session.client().checkImportSettings({
+      const echoed = await session.pddClient().checkImportSettings({
         domain: props.domain as string,
         server: props.server as string,
         method,

@@ -1,24 +1,30 @@
+import type { DnsBackend } from "../backends/backend";
+import { PddBackend } from "../backends/pdd";
+import type { BackendTraits } from "../backends/traits";
+import { BACKEND_TRAITS, unsupportedResourceReason } from "../backends/traits";
+import { Yandex360Backend } from "../backends/yandex360";
 import { PddClient } from "../client/client";
 import { PddConfigError } from "../client/errors";
 import type { PddClientEvent } from "../client/types";
-import type { ConfigSource, PddSettings } from "../config";
-import { resolveEndpoint, resolveSettings } from "../config";
+import { Yandex360Client } from "../client/yandex360";
+import type { ConfigSource, PddSettings, PublicSettings } from "../config";
+import { resolvePublicSettings, resolveSettings } from "../config";
 import { DomainRecordCache } from "./recordCache";
 
 /**
- * Per-process state of the provider host: the stack config handed to `configure`, and one client
- * (one keep-alive pool) and one record cache shared by every resource the host serves. The
- * serialized provider captures none of this; it lives only in the host's module cache.
+ * Per-process state of the provider host: the stack config handed to `configure`, and one backend
+ * (one client, one keep-alive pool) and one record cache shared by every resource the host serves.
+ * The serialized provider captures none of this; it lives only in the host's module cache.
  */
 let configSource: ConfigSource | undefined;
 let current:
-  { key: string; client: PddClient; records: DomainRecordCache; settings: PddSettings } | undefined;
+  { key: string; backend: DnsBackend; records: DomainRecordCache; settings: PddSettings } | undefined;
 
 /**
  * The settings, or why they are unusable, resolved once per `configure`: the config and the host's
  * environment do not change while it runs, and every provider call needs them.
  */
-let resolved: { endpoint: () => string; settings: () => PddSettings } | undefined;
+let resolved: { public: () => PublicSettings; settings: () => PddSettings } | undefined;
 
 /** Stores the stack config; credentials are resolved lazily so a preview without a token still checks. */
 export function configure(config: ConfigSource | undefined): void {
@@ -46,34 +52,42 @@ function resolution() {
   if (!resolved) {
     const source = configSource;
     resolved = {
-      endpoint: once(() => namingEndpointSetting(() => resolveEndpoint(source))),
-      settings: once(() => namingEndpointSetting(() => resolveSettings(source))),
+      public: once(() => resolvePublicSettings(source)),
+      settings: once(() => resolveSettings(source)),
     };
   }
   return resolved;
 }
 
 /**
- * Endpoint errors come from the client, which knows nothing of stack config; a user needs to hear
- * which settings hold the endpoint.
+ * Validates every setting that needs no secret (backend, organization, endpoint, timeout) and
+ * returns them: what `check` calls, so a bad setting fails the preview, not the first create.
  */
-function namingEndpointSetting<T>(resolve: () => T): T {
-  try {
-    return resolve();
-  } catch (err) {
-    const cause =
-      err instanceof PddConfigError ? (err.cause as { setting?: unknown } | undefined) : undefined;
-    if (cause?.setting !== "endpoint") throw err;
-    throw new PddConfigError(
-      `${(err as Error).message} The endpoint is set by the \`pdd:endpoint\` stack config or the PDD_ENDPOINT environment variable.`,
-      { ...cause, setting: "pdd:endpoint" },
-    );
-  }
+export function publicSettings(): PublicSettings {
+  return resolution().public();
 }
 
-/** Throws when the configured endpoint is unusable (e.g. plain http to a remote host); needs no token. */
-export function assertEndpoint(): void {
-  resolution().endpoint();
+/** Why each PDD-only resource has no counterpart on Yandex 360, for the refusal at preview. */
+const PDD_ONLY: Readonly<Record<string, string>> = {
+  PddDomainLogo: "Yandex 360 has no API for a domain logo",
+  PddImportCheck: "Yandex 360 has no API to check mail-import settings",
+};
+
+/**
+ * For the resources only PDD has: validates the settings and refuses any other backend at preview,
+ * naming `pdd:api`, before any API call.
+ */
+export function requirePdd(resource: string): void {
+  const t = traits();
+  if (t.api !== "pdd")
+    throw new PddConfigError(unsupportedResourceReason(resource, t, PDD_ONLY[resource]!), {
+      setting: "pdd:api",
+    });
+}
+
+/** The configured backend's traits; throws a config error naming the setting when it is unusable. */
+export function traits(): BackendTraits {
+  return BACKEND_TRAITS[publicSettings().api];
 }
 
 /** Debug logging to stderr when PDD_LOG=debug. Events never carry the token or headers. */
@@ -81,34 +95,66 @@ function logEvent(event: PddClientEvent): void {
   if (process.env.PDD_LOG === "debug") process.stderr.write(`pdd: ${JSON.stringify(event)}\n`);
 }
 
+/** The client options every backend shares. */
+function clientOptions(settings: PddSettings) {
+  return {
+    token: settings.token,
+    endpoint: settings.endpoint,
+    onEvent: logEvent,
+    ...(settings.requestTimeoutMs !== undefined ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
+  };
+}
+
+/** A backend for the settings; also used by the data functions, which run in the program's process. */
+export function createBackend(settings: PddSettings): DnsBackend {
+  return settings.api === "yandex360"
+    ? new Yandex360Backend(new Yandex360Client(clientOptions(settings)), settings.orgId)
+    : new PddBackend(new PddClient(clientOptions(settings)));
+}
+
 function connection() {
   const settings = resolution().settings();
-  const key = `${settings.endpoint}\n${settings.token}\n${settings.requestTimeoutMs ?? ""}`;
+  const key = JSON.stringify([
+    settings.api,
+    settings.endpoint,
+    settings.orgId,
+    settings.requestTimeoutMs,
+    settings.token,
+  ]);
   if (current?.key !== key) {
     const previous = current;
-    const client = new PddClient({
-      token: settings.token,
-      endpoint: settings.endpoint,
-      onEvent: logEvent,
-      ...(settings.requestTimeoutMs !== undefined ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
-    });
+    const backend = createBackend(settings);
     current = {
       key,
-      client,
+      backend,
       settings,
-      records: new DomainRecordCache((domain) => client.listRecords(domain)),
+      records: new DomainRecordCache((zone) => backend.listRecords(zone)),
     };
-    void previous?.client.close();
+    void previous?.backend.close();
   }
   return current;
 }
 
-/** The shared client; throws a config error naming `pdd:token` / `pdd:endpoint` when they are unusable. */
-export function client(): PddClient {
-  return connection().client;
+/** The shared backend; throws a config error naming `pdd:token` / `pdd:endpoint` / … when they are unusable. */
+export function backend(): DnsBackend {
+  return connection().backend;
 }
 
-/** The shared, coalescing view of each domain's records. */
+/** The PDD client, for the resources only PDD has (logo, import check); their checks refuse other backends. */
+export function pddClient(): PddClient {
+  const current = backend();
+  if (!(current instanceof PddBackend)) {
+    throw new PddConfigError(
+      `This resource needs the PDD backend, but \`pdd:api\` is ${current.traits.api}.`,
+      {
+        setting: "pdd:api",
+      },
+    );
+  }
+  return current.client;
+}
+
+/** The shared, coalescing view of each zone's records. */
 export function records(): DomainRecordCache {
   return connection().records;
 }

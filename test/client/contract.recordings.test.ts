@@ -1,19 +1,35 @@
 /**
- * Contract tests: every recorded live-PDD interaction is replayed to the client over real HTTP.
- * Each test checks the request the client sent (method, path, parameters, token header) and what
- * it made of the recorded answer: parsed records, or the PddApiError the service's code maps to.
+ * Contract tests: every recorded live-PDD interaction is replayed to the client over real HTTP, in
+ * the bytes the service wrote (Python `json.dumps` spacing). Each test checks the request the client
+ * sent (method, path, parameters, token header) and what it made of the recorded answer: parsed
+ * records, or the PddApiError the service's code maps to. Then the same scenarios run through the
+ * client against the emulator in its 2017 era, the era of the recordings.
  */
 import { PddApiError, PddClient } from "../../src/client";
 import type { PddRecord } from "../../src/client";
+import type { SeedRecord } from "../../src/emulator";
+import { startEmulator } from "../../src/emulator";
+import { pythonJsonDumps } from "../../src/emulator/wireFormat";
 import type { RecordedInteraction, Recording } from "../helpers/recordings";
 import { describeIfRecordings, loadRecordings } from "../helpers/recordings";
-import type { ReceivedRequest, ReplayServer } from "../helpers/replayServer";
-import { recordedReply, startReplayServer } from "../helpers/replayServer";
+import type { ReceivedRequest, ReplayServer, Reply } from "../helpers/replayServer";
+import { startReplayServer } from "../helpers/replayServer";
+import { FAST_RETRY } from "./support";
 
 const TOKEN = "contract-token-7Q";
 
 type RawRecord = Record<string, unknown>;
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** The recorded answer as the service sent it: its status and content type, `json.dumps` bytes. */
+function serviceReply(response: RecordedInteraction["response"]): Reply {
+  return {
+    kind: "text",
+    status: response.status,
+    contentType: response.contentType,
+    body: pythonJsonDumps(response.body),
+  };
+}
 
 /** Calls the client method matching a recorded request, with the recorded parameters. */
 function invoke(client: PddClient, request: RecordedInteraction["request"]): Promise<unknown> {
@@ -143,7 +159,7 @@ describeIfRecordings("PddClient against recorded live PDD responses", () => {
   async function replay(recording: Recording): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     for (const [i, interaction] of recording.interactions.entries()) {
-      server.enqueue(recordedReply(interaction.response));
+      server.enqueue(serviceReply(interaction.response));
       const outcome = await invoke(client, interaction.request).then(
         (value): Outcome => ({ ok: true, value }),
         (error: unknown): Outcome => ({ ok: false, error }),
@@ -285,5 +301,85 @@ describeIfRecordings("PddClient against recorded live PDD responses", () => {
     expect(before.some((r) => r.recordId === 39560227)).toBe(true);
     expect(after.some((r) => r.recordId === 39560227)).toBe(false);
     expect(after).toHaveLength(before.length - 1);
+  });
+});
+
+describeIfRecordings("the recorded scenarios through PddClient against the 2017-era emulator", () => {
+  type Raw = { record_id: number; type: string; subdomain: string; fqdn: string; content: string };
+  const visible = (r: PddRecord | Raw) => ({
+    type: r.type,
+    subdomain: r.subdomain,
+    fqdn: r.fqdn,
+    content: r.content,
+  });
+
+  test.each(loadRecordings().map((r) => [r.file, r] as const))("%s", async (_file, recording) => {
+    const firstList = recording.interactions.find(
+      (i) =>
+        i.request.path === "/api2/admin/dns/list" &&
+        (i.response.body as { success?: string }).success === "ok",
+    );
+    const domain = firstList?.request.query.domain;
+    const seeds = ((firstList?.response.body as { records?: SeedRecord[] } | undefined)?.records ??
+      []) as SeedRecord[];
+    const seedIds = new Set(seeds.map((seed) => Number(seed.record_id)));
+    const emu = await startEmulator({
+      token: TOKEN,
+      era: "2017",
+      domains: domain === undefined ? ["example.com"] : [domain],
+      records: domain === undefined ? {} : { [domain]: seeds },
+      seedDefaultRecords: false,
+    });
+    const client = new PddClient({ token: TOKEN, endpoint: emu.url, retry: FAST_RETRY });
+    /** Recorded record id → the id the emulator gave the same record. */
+    const ids = new Map<number, number>();
+    const mapId = (id: number): number => ids.get(id) ?? id;
+    try {
+      for (const [index, interaction] of recording.interactions.entries()) {
+        const where = `#${index} ${interaction.request.path}`;
+        const query = { ...interaction.request.query };
+        if (query.record_id !== undefined) query.record_id = String(mapId(Number(query.record_id)));
+        const outcome = await invoke(client, { ...interaction.request, query }).then(
+          (value): Outcome => ({ ok: true, value }),
+          (error: unknown): Outcome => ({ ok: false, error }),
+        );
+        const body = interaction.response.body as {
+          success: string;
+          error?: string;
+          record?: Raw;
+          records?: Raw[];
+        };
+        if (body.success === "error") {
+          expect({ where, code: outcome.ok ? "(resolved)" : (outcome.error as PddApiError).code }).toEqual({
+            where,
+            code: body.error,
+          });
+          continue;
+        }
+        if (!outcome.ok) throw outcome.error;
+        if (body.record !== undefined) {
+          const record = outcome.value as PddRecord;
+          if (interaction.request.path.endsWith("/dns/add")) ids.set(body.record.record_id, record.recordId);
+          expect({ where, id: record.recordId, ...visible(record) }).toEqual({
+            where,
+            id: mapId(body.record.record_id),
+            ...visible(body.record),
+          });
+        }
+        if (body.records !== undefined) {
+          // Records another scenario created in the same zone while this one was recorded are not expected.
+          const expected = body.records.filter((r) => seedIds.has(r.record_id) || ids.has(r.record_id));
+          const listed = outcome.value as PddRecord[];
+          expect({ where, count: listed.length }).toEqual({ where, count: expected.length });
+          for (const raw of expected) {
+            const mine = listed.find((r) => r.recordId === mapId(raw.record_id));
+            expect({ where, record: mine && visible(mine) }).toEqual({ where, record: visible(raw) });
+          }
+        }
+      }
+    } finally {
+      await client.close();
+      await emu.close();
+    }
   });
 });

@@ -325,10 +325,12 @@ describe("PddClient methods", () => {
       expect(none.logoUrl).toBeUndefined();
     });
 
-    test("checkLogo without any logo key is a validation error, not 'no logo'", async () => {
-      rig.server.enqueue(jsonReply({ success: "ok", domain: "example.com" }));
+    test("checkLogo with a logo-url that is not a string is a validation error", async () => {
+      // A missing logo-url means "no logo" (see optionalFields.test.ts); a wrong type stays an error.
+      rig.server.enqueue(jsonReply({ success: "ok", domain: "example.com", "logo-url": 42 }));
       const err = await rejectionOf(rig.client.checkLogo("example.com"));
       expect(err).toBeInstanceOf(PddResponseValidationError);
+      expect((err as PddResponseValidationError).issues.map((i) => i.path)).toEqual(["logo_url"]);
     });
 
     test("deleteLogo posts the domain", async () => {

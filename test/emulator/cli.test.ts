@@ -108,7 +108,7 @@ describe("pdd-emulator CLI", () => {
       "other.org",
     ]);
     expect(cli.line).toMatch(
-      /^pdd-emulator listening on http:\/\/127\.0\.0\.1:\d+ \(token from --token; domains: example\.com, other\.org\)$/,
+      /^pdd-emulator listening on http:\/\/127\.0\.0\.1:\d+ \(token from --token; domains: example\.com, other\.org; orgs: 1234567\)$/,
     );
     expect(cli.line).not.toContain("cli-secret-42");
     const answer = await call(
@@ -163,7 +163,7 @@ describe("pdd-emulator CLI", () => {
       "--domain",
       "x.test",
     ]);
-    expect(cli.line).toContain("(token from the default; domains: x.test)");
+    expect(cli.line).toContain("(token from the default; domains: x.test; orgs: 1234567)");
     expect(cli.line).not.toContain("dev-token");
     const started = Date.now();
     const answer = await call({ url: cli.url }, "dns/list", { domain: "x.test" });

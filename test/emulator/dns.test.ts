@@ -118,8 +118,8 @@ describe("dns endpoints", () => {
     expect(upper.domain).toBe("EXAMPLE.com");
   });
 
-  test("the 2017-era error for foreign domains is available as an option", async () => {
-    const legacy = await startEmulator({ unknownDomainError: "not_allowed" });
+  test("the 2017-era error for foreign domains comes with era 2017", async () => {
+    const legacy = await startEmulator({ era: "2017" });
     try {
       expect(await call(legacy, "dns/list", { domain: "unknown.net" })).toEqual({
         domain: "unknown.net",
@@ -394,7 +394,7 @@ describe("dns endpoints", () => {
     ).toBe("bad_neg_cache");
   });
 
-  test("dns/edit renames a record keeping its id, and answers with operation: editing", async () => {
+  test("dns/edit renames a record keeping its id (no 2017-era operation key by default)", async () => {
     const added = await call(emu, "dns/add", {
       domain: DOMAIN,
       type: "TXT",
@@ -420,7 +420,6 @@ describe("dns endpoints", () => {
         content: "challengetoken",
         ttl: 21600,
         priority: "",
-        operation: "editing",
       },
       domain: DOMAIN,
       success: "ok",

@@ -41,10 +41,7 @@ describe("import/check_settings", () => {
     });
     expect(answer).toEqual({
       domain: DOMAIN,
-      server: mail.host,
-      port: mail.port,
-      method,
-      ssl,
+      settings: { method, server: mail.host, port: mail.port, ssl },
       success: "ok",
     });
     expect(mail.connections()).toBe(1);
@@ -60,7 +57,7 @@ describe("import/check_settings", () => {
       ssl: "no",
     });
     // localhost may resolve to ::1 first; the check must fall back to 127.0.0.1 where the server is.
-    expect(answer).toMatchObject({ server: "localhost", success: "ok" });
+    expect(answer).toMatchObject({ settings: { server: "localhost" }, success: "ok" });
     expect(mail.connections()).toBe(1);
   });
 

@@ -122,11 +122,13 @@ describe("stats, connections and the request log", () => {
     expect(((await upload.body.json()) as { success: string }).success).toBe("ok");
 
     const state = await getJson<{
+      orgIds: number[];
       nextRecordId: number;
-      domains: Array<{ name: string; records: unknown[]; logo: unknown }>;
+      domains: Array<{ name: string; orgId: number; records: unknown[]; logo: unknown }>;
     }>(`${emu.url}/_emulator/state`);
+    expect(state.json.orgIds).toEqual([1234567]);
     expect(state.json.domains).toEqual([
-      { name: DOMAIN, records: emu.records(DOMAIN), logo: emu.logo(DOMAIN) },
+      { name: DOMAIN, orgId: 1234567, records: emu.records(DOMAIN), logo: emu.logo(DOMAIN) },
     ]);
     expect(state.json.nextRecordId).toBeGreaterThan(Math.max(...emu.records(DOMAIN).map((r) => r.record_id)));
 
@@ -231,7 +233,7 @@ describe("state file", () => {
       await first.close();
     }
     const before = JSON.parse(await readFile(stateFile, "utf8")) as { version: number };
-    expect(before.version).toBe(1);
+    expect(before.version).toBe(2);
     // Atomic writes leave no temporary files behind.
     expect(await readdir(path.dirname(stateFile))).toEqual(["state.json"]);
 

@@ -30,18 +30,22 @@ export function inputsOf(resources: Map<string, CapturedResource>, name: string)
   return resource.inputs;
 }
 
-/** A provider host configured as the engine would for a stack with `pdd:token` (secret) and `pdd:endpoint`. */
+/**
+ * A provider host configured as the engine would for a stack with `pdd:token` (secret), `pdd:endpoint`
+ * and any other `pdd:*` settings in `options.config`.
+ */
 export async function configuredHost(
   cwd: string,
   endpoint: string | undefined,
-  options: { token?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { token?: string; env?: NodeJS.ProcessEnv; config?: Props } = {},
 ): Promise<ProviderHost> {
   const env = { ...process.env, ...options.env };
-  // The host inherits the CLI's environment; keep the test runner's PDD_* out unless a test sets them.
-  if (!options.env?.PDD_TOKEN) delete env.PDD_TOKEN;
-  if (!options.env?.PDD_ENDPOINT) delete env.PDD_ENDPOINT;
+  // The host inherits the CLI's environment; keep the test runner's settings out unless a test sets them.
+  for (const name of ["PDD_TOKEN", "PDD_ENDPOINT", "PDD_API", "YANDEX360_ORG_ID", "YANDEX360_OAUTH_TOKEN"]) {
+    if (!options.env?.[name]) delete env[name];
+  }
   const host = await startProviderHost({ cwd, env });
-  const config: Props = {};
+  const config: Props = { ...options.config };
   const token = options.token === undefined ? TOKEN : options.token;
   if (token !== "") config["pdd:token"] = token;
   if (endpoint !== undefined) config["pdd:endpoint"] = endpoint;

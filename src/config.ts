@@ -30,7 +30,11 @@ export const CONFIG_KEYS = {
   token: { key: "pdd:token", env: ["PDD_TOKEN"] },
   endpoint: { key: "pdd:endpoint", env: ["PDD_ENDPOINT"] },
   requestTimeoutMs: { key: "pdd:requestTimeoutMs", env: ["PDD_REQUEST_TIMEOUT_MS"] },
+  operationTimeoutMs: { key: "pdd:operationTimeoutMs", env: ["PDD_OPERATION_TIMEOUT_MS"] },
 } as const satisfies Record<string, SettingKey>;
+
+/** How long one provider operation may take, retries and reconciliation included: 5 minutes. */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 300_000;
 
 /** On Yandex 360 the token may also come from lego's variable, so existing automation keeps working. */
 const YANDEX360_TOKEN_ENV = "YANDEX360_OAUTH_TOKEN";
@@ -47,6 +51,8 @@ export interface PublicSettings {
   /** Yandex 360 organization; undefined means "discover it" (or PDD, which has none). */
   orgId?: number;
   requestTimeoutMs?: number;
+  /** The overall deadline of one provider operation (create, read, update, delete). */
+  operationTimeoutMs: number;
 }
 
 /** Resolved connection settings. `token` is a secret: never log, return or serialize it. */
@@ -108,14 +114,19 @@ export function parseOrgId(raw: unknown, what: string): number {
   return value;
 }
 
-function resolveTimeout(source: ConfigSource | undefined, env: NodeJS.ProcessEnv): number | undefined {
-  const timeout = lookup(source, env, CONFIG_KEYS.requestTimeoutMs);
-  if (timeout === undefined) return undefined;
-  const value = Number(timeout);
-  if (!Number.isInteger(value) || value < 1 || value > 600_000) {
+function resolveMs(
+  source: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv,
+  k: SettingKey,
+  max: number,
+): number | undefined {
+  const raw = lookup(source, env, k);
+  if (raw === undefined) return undefined;
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
     throw new PddConfigError(
-      `${describeKey(CONFIG_KEYS.requestTimeoutMs)} must be a whole number of milliseconds from 1 to 600000, got ${JSON.stringify(timeout)}.`,
-      { setting: CONFIG_KEYS.requestTimeoutMs.key },
+      `${describeKey(k)} must be a whole number of milliseconds from 1 to ${max}, got ${JSON.stringify(raw)}.`,
+      { setting: k.key },
     );
   }
   return value;
@@ -143,12 +154,15 @@ export function resolvePublicSettings(
       setting: CONFIG_KEYS.endpoint.key,
     });
   }
-  const requestTimeoutMs = resolveTimeout(source, env);
+  const requestTimeoutMs = resolveMs(source, env, CONFIG_KEYS.requestTimeoutMs, 600_000);
+  const operationTimeoutMs =
+    resolveMs(source, env, CONFIG_KEYS.operationTimeoutMs, 86_400_000) ?? DEFAULT_OPERATION_TIMEOUT_MS;
   return {
     api,
     endpoint: endpoint.replace(/\/+$/, ""),
     ...(api === "yandex360" && orgId !== undefined ? { orgId } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    operationTimeoutMs,
   };
 }
 

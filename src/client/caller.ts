@@ -10,7 +10,7 @@ import { isRetriable, resolveRetryPolicy, retryDelay } from "./retry";
 import type { RetryPolicy } from "./retry";
 import type { AuthStyle, RawResponse, TransportRequest } from "./transport";
 import { Transport } from "./transport";
-import type { ApiClientEvent, ApiClientStats, PddRetryOptions } from "./types";
+import type { ApiClientEvent, ApiClientStats, PddClientOptions, PddRetryOptions } from "./types";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -74,6 +74,8 @@ export interface ApiCallerOptions {
   retry?: PddRetryOptions;
   onEvent?: (event: ApiClientEvent) => void;
   random?: () => number;
+  /** See {@link PddClientOptions.operationSignal}. */
+  operationSignal?: () => AbortSignal | undefined;
 }
 
 /**
@@ -88,6 +90,7 @@ export class ApiCaller {
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
   private readonly onEvent: ((event: ApiClientEvent) => void) | undefined;
+  private readonly operationSignal: (() => AbortSignal | undefined) | undefined;
   private readonly counters = { requests: 0, retries: 0, byEndpoint: {} as Record<string, number> };
 
   constructor(options: ApiCallerOptions) {
@@ -95,6 +98,7 @@ export class ApiCaller {
     this.policy = resolveRetryPolicy(options.retry);
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent;
+    this.operationSignal = options.operationSignal;
     this.transport = new Transport({
       endpoint: options.endpoint,
       token: options.token,
@@ -121,10 +125,14 @@ export class ApiCaller {
   }
 
   async call<T>(spec: CallSpec, interpret: (raw: RawResponse) => T): Promise<T> {
+    const signal = this.operationSignal?.();
     for (let attempt = 1; ; attempt++) {
+      // The operation's deadline has passed: its reason (an error naming the limit) ends the call.
+      signal?.throwIfAborted();
       try {
-        return await this.attempt(spec, attempt, interpret);
+        return await this.attempt(spec, attempt, interpret, signal);
       } catch (caught) {
+        signal?.throwIfAborted();
         if (!(caught instanceof PddError)) throw caught;
         const err = scrubError(caught, this.#token);
         const status = err instanceof PddTransportError ? err.status : undefined;
@@ -140,7 +148,7 @@ export class ApiCaller {
             code: err.code,
             ...(status !== undefined ? { status } : {}),
           });
-          if (delayMs > 0) await sleep(delayMs);
+          if (delayMs > 0) await sleep(delayMs, undefined, signal ? { signal } : {}).catch(() => undefined);
           continue;
         }
         this.emit({
@@ -159,12 +167,17 @@ export class ApiCaller {
     }
   }
 
-  private async attempt<T>(spec: CallSpec, attempt: number, interpret: (raw: RawResponse) => T): Promise<T> {
+  private async attempt<T>(
+    spec: CallSpec,
+    attempt: number,
+    interpret: (raw: RawResponse) => T,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     this.counters.requests++;
     this.counters.byEndpoint[spec.endpoint] = (this.counters.byEndpoint[spec.endpoint] ?? 0) + 1;
     this.emit({ type: "request", endpoint: spec.endpoint, method: spec.method, attempt });
     const started = Date.now();
-    const raw = await this.transport.send(spec);
+    const raw = await this.transport.send(spec, signal);
     this.emit({
       type: "response",
       endpoint: spec.endpoint,

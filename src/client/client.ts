@@ -96,6 +96,7 @@ export class PddClient {
       ...(options.retry !== undefined ? { retry: options.retry } : {}),
       ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
       ...(options.random !== undefined ? { random: options.random } : {}),
+      ...(options.operationSignal !== undefined ? { operationSignal: options.operationSignal } : {}),
     });
   }
 

@@ -11,18 +11,22 @@ export {
 } from "./yandex360";
 export {
   API_ERROR_MESSAGES,
+  PDD_API_ERROR_CODES,
+  PDD_TRANSPORT_ERROR_CODES,
   PddApiError,
   PddConfigError,
   PddError,
   PddResponseValidationError,
   PddTransportError,
   SHORT_SECRET_LENGTH,
+  YANDEX360_ERROR_CODES,
   YANDEX360_ORG_SETTINGS,
   YANDEX360_SCOPES,
   YANDEX360_TOKEN_SETTINGS,
   Yandex360ApiError,
   isOutcomeUnknown,
   isPddApiError,
+  isPddApiErrorCode,
   isPddError,
   isYandex360ApiError,
   redactDeep,
@@ -30,6 +34,10 @@ export {
   scrubError,
 } from "./errors";
 export type {
+  PddApiErrorCode,
+  PddConfigErrorCause,
+  PddErrorCode,
+  PddErrorWithCode,
   PddTransportErrorCode,
   PddTransportErrorInit,
   ValidationIssue,

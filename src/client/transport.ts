@@ -327,7 +327,8 @@ export class Transport {
     }
   }
 
-  async send(req: TransportRequest): Promise<RawResponse> {
+  /** `signal` aborts the exchange (an operation's deadline); the caller reports why. */
+  async send(req: TransportRequest, signal?: AbortSignal): Promise<RawResponse> {
     const { token, requestTimeoutMs } = this.#options;
     const api = this.#options.apiName ?? "PDD API";
     const headers: Record<string, string> =
@@ -358,6 +359,7 @@ export class Transport {
         body,
         headersTimeout: requestTimeoutMs,
         bodyTimeout: requestTimeoutMs,
+        ...(signal ? { signal } : {}),
       });
     } catch (err) {
       throw classifyRequestError(err, req.endpoint, token, api);

@@ -228,6 +228,11 @@ export interface PddClientOptions {
   connectTimeoutMs?: number;
   /** Headers timeout and body (idle) timeout, default 30_000. */
   requestTimeoutMs?: number;
+  /**
+   * The abort signal of the operation a call belongs to (an overall deadline), read at each call:
+   * when it fires, the request in flight is aborted and no retry is sent.
+   */
+  operationSignal?: () => AbortSignal | undefined;
   retry?: PddRetryOptions;
   onEvent?: (event: PddClientEvent) => void;
   /** Jitter source in [0, 1); tests pass a fixed one. */
@@ -252,6 +257,11 @@ export interface Yandex360ClientOptions {
   connectTimeoutMs?: number;
   /** Headers timeout and body (idle) timeout, default 30_000. */
   requestTimeoutMs?: number;
+  /**
+   * The abort signal of the operation a call belongs to (an overall deadline), read at each call:
+   * when it fires, the request in flight is aborted and no retry is sent.
+   */
+  operationSignal?: () => AbortSignal | undefined;
   retry?: PddRetryOptions;
   onEvent?: (event: ApiClientEvent) => void;
   /** Jitter source in [0, 1); tests pass a fixed one. */

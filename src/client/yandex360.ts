@@ -242,6 +242,7 @@ export class Yandex360Client {
       ...(options.retry !== undefined ? { retry: options.retry } : {}),
       ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
       ...(options.random !== undefined ? { random: options.random } : {}),
+      ...(options.operationSignal !== undefined ? { operationSignal: options.operationSignal } : {}),
     });
   }
 

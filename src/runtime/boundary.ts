@@ -1,5 +1,6 @@
 import { PddApiError, PddError, Yandex360ApiError, redactDeep, redactSecret } from "../client/errors";
-import { secretToRedact } from "./session";
+import { withinDeadline } from "./deadline";
+import { publicSettings, secretToRedact } from "./session";
 
 /** Is `err` an answer of the service, with one of `codes` (e.g. `record_exists`) when any are given? */
 export function isApiError(err: unknown, ...codes: string[]): err is PddApiError {
@@ -17,7 +18,14 @@ export function isServiceRefusal(err: unknown): boolean {
  */
 export async function atBoundary<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
-    return await run();
+    // Unusable settings are reported by the operation itself, which resolves them again.
+    let settings: ReturnType<typeof publicSettings> | undefined;
+    try {
+      settings = publicSettings();
+    } catch {
+      settings = undefined;
+    }
+    return await (settings ? withinDeadline(settings.operationTimeoutMs, settings.endpoint, run) : run());
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const secret = secretToRedact();

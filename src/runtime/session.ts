@@ -9,6 +9,7 @@ import type { PddClientEvent } from "../client/types";
 import { Yandex360Client } from "../client/yandex360";
 import type { ConfigSource, PddSettings, PublicSettings } from "../config";
 import { resolvePublicSettings, resolveSettings } from "../config";
+import { operationSignal } from "./deadline";
 import { DomainRecordCache } from "./recordCache";
 
 /**
@@ -101,6 +102,7 @@ function clientOptions(settings: PddSettings) {
     token: settings.token,
     endpoint: settings.endpoint,
     onEvent: logEvent,
+    operationSignal,
     ...(settings.requestTimeoutMs !== undefined ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
   };
 }

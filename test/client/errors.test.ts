@@ -9,11 +9,13 @@ import {
   isPddApiError,
   isPddError,
 } from "../../src/client";
+import type { PddApiErrorCode } from "../../src/client";
 import { jsonReply } from "../helpers/replayServer";
 import type { Rig } from "./support";
 import { rejectionOf, startRig } from "./support";
 
-const DOCUMENTED = [
+/** The PDD documentation's codes, and the HTTP-level codes pdd-emulator answers with in the envelope. */
+const DOCUMENTED: PddApiErrorCode[] = [
   "unknown",
   "no_token",
   "no_domain",
@@ -32,6 +34,39 @@ const DOCUMENTED = [
   "no_such_domain",
   "record_exists",
   "bad_record_id",
+  "no_record_id",
+  "bad_type",
+  "no_type",
+  "bad_subdomain",
+  "bad_content",
+  "no_content",
+  "bad_ttl",
+  "bad_priority",
+  "bad_weight",
+  "bad_port",
+  "no_port",
+  "bad_admin_mail",
+  "bad_refresh",
+  "bad_retry",
+  "bad_expire",
+  "bad_neg_cache",
+  "bad_flag",
+  "bad_tag",
+  "bad_on_page",
+  "bad_page",
+  "bad_method",
+  "no_method",
+  "bad_server",
+  "no_server",
+  "bad_ssl",
+  "no_file",
+  "file_too_big",
+  "bad_image",
+  "not_found",
+  "method_not_allowed",
+  "request_too_large",
+  "bad_request",
+  "internal",
 ];
 
 const GENERIC = /does not know/;

@@ -5,7 +5,11 @@ const source = (values: Record<string, string>) => ({ get: (key: string) => valu
 
 describe("settings", () => {
   it("defaults to PDD and its endpoint", () => {
-    expect(resolvePublicSettings(source({}), {})).toEqual({ api: "pdd", endpoint: DEFAULT_ENDPOINTS.pdd });
+    expect(resolvePublicSettings(source({}), {})).toEqual({
+      api: "pdd",
+      endpoint: DEFAULT_ENDPOINTS.pdd,
+      operationTimeoutMs: 300_000,
+    });
   });
 
   it("chooses Yandex 360 when an org id is configured, with its own default endpoint", () => {
@@ -13,16 +17,18 @@ describe("settings", () => {
       api: "yandex360",
       orgId: 1234567,
       endpoint: "https://api360.yandex.net",
+      operationTimeoutMs: 300_000,
     });
     expect(resolvePublicSettings(undefined, { YANDEX360_ORG_ID: "42" }).api).toBe("yandex360");
   });
 
   it("lets an explicit pdd:api win over the org id", () => {
     const settings = resolvePublicSettings(source({ "pdd:api": "pdd", "pdd:orgId": "42" }), {});
-    expect(settings).toEqual({ api: "pdd", endpoint: DEFAULT_ENDPOINTS.pdd });
+    expect(settings).toEqual({ api: "pdd", endpoint: DEFAULT_ENDPOINTS.pdd, operationTimeoutMs: 300_000 });
     expect(resolvePublicSettings(source({ "pdd:api": "Yandex360" }), {})).toEqual({
       api: "yandex360",
       endpoint: DEFAULT_ENDPOINTS.yandex360,
+      operationTimeoutMs: 300_000,
     });
   });
 
@@ -31,6 +37,8 @@ describe("settings", () => {
     [{ "pdd:orgId": "acme" }, "pdd:orgId"],
     [{ "pdd:orgId": "-3" }, "pdd:orgId"],
     [{ "pdd:requestTimeoutMs": "abc" }, "pdd:requestTimeoutMs"],
+    [{ "pdd:operationTimeoutMs": "1.5" }, "pdd:operationTimeoutMs"],
+    [{ "pdd:operationTimeoutMs": "0" }, "pdd:operationTimeoutMs"],
     [{ "pdd:endpoint": "http://pdd.example.com" }, "pdd:endpoint"],
   ])("refuses %j, naming the setting", (values, setting) => {
     const failure = (() => {

@@ -10,7 +10,7 @@ import { isRetriable, resolveRetryPolicy, retryDelay } from "./retry";
 import type { RetryPolicy } from "./retry";
 import type { AuthStyle, RawResponse, TransportRequest } from "./transport";
 import { Transport } from "./transport";
-import type { ApiClientEvent, ApiClientStats, PddClientOptions, PddRetryOptions } from "./types";
+import type { ApiClientEvent, ApiClientStats, PddRetryOptions } from "./types";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -74,7 +74,7 @@ export interface ApiCallerOptions {
   retry?: PddRetryOptions;
   onEvent?: (event: ApiClientEvent) => void;
   random?: () => number;
-  /** See {@link PddClientOptions.operationSignal}. */
+  /** The abort signal of the operation a call belongs to (its overall deadline), read at each call. */
   operationSignal?: () => AbortSignal | undefined;
 }
 

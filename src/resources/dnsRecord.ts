@@ -15,7 +15,11 @@ export type PddDnsRecordType = DnsRecordType;
 
 /** The arguments for a {@link PddDnsRecord}. */
 export interface PddDnsRecordArgs {
-  /** The domain (zone) on the PDD account or Yandex 360 organization, e.g. `example.com`. Changing it replaces the record. */
+  /**
+   * The domain (zone) on the PDD account or Yandex 360 organization, e.g. `example.com`. An
+   * internationalized name (`пример.рф`) is converted to the ASCII (punycode) form the services store
+   * (`xn--e1afmkfd.xn--p1ai`), and the outputs hold that form. Changing it replaces the record.
+   */
   domain: pulumi.Input<string>;
   /**
    * Yandex 360 only: the organization that holds `domain`, overriding `pdd:orgId` (so one stack can

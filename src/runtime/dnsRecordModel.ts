@@ -136,8 +136,13 @@ export function checkDnsRecord(
   else if (domain === undefined) out.subdomain = canonicalName(subRaw) || "@";
   else {
     const result = normalizeSubdomain(subRaw, domain);
-    if (result.ok) out.subdomain = result.value;
-    else fail("subdomain", result.reason);
+    if (!result.ok) fail("subdomain", result.reason);
+    else if (type === "CNAME" && result.value === "@") {
+      fail(
+        "subdomain",
+        "a CNAME record cannot be at the zone apex (@): the apex already holds the zone's SOA and NS records, and a CNAME may not share its name with any other record (RFC 1034, section 3.6.2). Use A/AAAA records at the apex, or put the CNAME on a subdomain such as www",
+      );
+    } else out.subdomain = result.value;
   }
 
   out.ttl = checkInteger(failures, "ttl", news.ttl, 1, MAX_TTL) ?? DEFAULT_TTL;

@@ -1,13 +1,26 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { domainToASCII } from "node:url";
 
 // RFC 1035 limits; underscores are allowed because service names (_dmarc, _acme-challenge, _sip._tcp) use them.
 const LABEL = /^(?:\*|[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)$/;
 const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 const MAX_NAME_LENGTH = 253;
 
-/** Lower-cases and strips one trailing dot: the canonical spelling of a DNS name. */
+/**
+ * The canonical spelling of a DNS name: lower case, without a trailing dot, and internationalized
+ * labels (`пример.рф`) in the ASCII (punycode) form the services store (`xn--e1afmkfd.xn--p1ai`), by
+ * the WHATWG URL rules (UTS #46) rather than a hand-written converter. A name that cannot be converted
+ * is returned lower-cased, so validation rejects it.
+ */
 export function canonicalName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, "");
+  const lower = name.trim().toLowerCase().replace(/\.$/, "");
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(lower)) return lower;
+  // domainToASCII refuses a wildcard label; convert the rest and keep it.
+  const wildcard = lower.startsWith("*.");
+  const ascii = domainToASCII(wildcard ? lower.slice(2) : lower);
+  if (ascii === "") return lower;
+  return wildcard ? `*.${ascii}` : ascii;
 }
 
 function labelsValid(name: string, label: RegExp): boolean {

@@ -191,7 +191,8 @@ export const API_ERROR_MESSAGES: Readonly<Record<PddApiErrorCode, string>> = {
   not_allowed:
     "the token's account is not allowed to do this: check the `domain` input and that the domain is connected to the account that issued the token (`pdd:token`); " +
     "for getPddDomains, the page asked for is past the last one, and for a PddImportCheck, the service refuses to contact that `server`",
-  no_domain: "the request did not name a domain; set the `domain` input to the domain the record or setting belongs to",
+  no_domain:
+    "the request did not name a domain; set the `domain` input to the domain the record or setting belongs to",
   bad_domain:
     "the domain name is invalid; check the `domain` input's spelling (a bare name such as example.com: no scheme, no path, no trailing dot)",
   prohibited:
@@ -199,8 +200,7 @@ export const API_ERROR_MESSAGES: Readonly<Record<PddApiErrorCode, string>> = {
   blocked: "the domain is blocked by the service (for example for spam or abuse); contact its support",
   occupied:
     "the domain is already connected to another account; disconnect it there, or use that account's token in `pdd:token`",
-  domain_limit_reached:
-    "the account has reached its limit of connected domains; remove unused domains first",
+  domain_limit_reached: "the account has reached its limit of connected domains; remove unused domains first",
   no_such_domain:
     "the domain is not connected to the token's account; check the `domain` input and that `pdd:token` belongs to the account that holds it",
   bad_on_page:
@@ -210,7 +210,7 @@ export const API_ERROR_MESSAGES: Readonly<Record<PddApiErrorCode, string>> = {
   no_ip:
     "a required IP address is missing; set the record's `content` to an IPv4 (A record) or IPv6 (AAAA record) address",
   record_exists:
-    "an identical DNS record (same `type`, `subdomain` and `content`) already exists in the zone; remove the duplicate, or set `adoptExisting: true` to take it over",
+    "an identical DNS record (same `type`, `subdomain` and `content`) already exists in the zone; remove the duplicate, or set the record's `adoptExisting` to true to take it over",
   no_record_id:
     "the request named no DNS record; pass the record's `recordId` (the API's `record_id`) to edit or delete it",
   bad_record_id:
@@ -240,12 +240,14 @@ export const API_ERROR_MESSAGES: Readonly<Record<PddApiErrorCode, string>> = {
   bad_expire: "the SOA record's `expire` must be a whole number of seconds from 1 to 2147483647",
   bad_neg_cache:
     "the SOA record's `negCache` (the API's `neg_cache`, listed as `minttl`) must be a whole number of seconds from 1 to 2147483647",
-  bad_flag: "the CAA record's `flag` must be a whole number from 0 to 255 (0, or 128 for a critical property)",
+  bad_flag:
+    "the CAA record's `flag` must be a whole number from 0 to 255 (0, or 128 for a critical property)",
   bad_tag: "the CAA record's `tag` must be issue, issuewild or iodef",
   no_method: "the import check names no protocol; set the PddImportCheck's `method` to imap or pop3",
   bad_method:
     "the import check's `method` is not a protocol the service imports from; set it to imap or pop3 (imap4 and pop are accepted too)",
-  no_server: "the import check names no mail server; set the PddImportCheck's `server` to a host name or IP address",
+  no_server:
+    "the import check names no mail server; set the PddImportCheck's `server` to a host name or IP address",
   bad_server:
     "the import check's `server` is not a host name or IP address; set it to the mail server's name, such as imap.example.net",
   bad_ssl: "the import check's `ssl` setting is invalid; set the PddImportCheck's `ssl` to true or false",
@@ -548,11 +550,7 @@ export class Yandex360ApiError extends PddError {
 
 /** Every stable code a client error can carry. */
 export type PddErrorCode =
-  | PddApiErrorCode
-  | Yandex360ErrorCode
-  | PddTransportErrorCode
-  | "invalid_response"
-  | "invalid_config";
+  PddApiErrorCode | Yandex360ErrorCode | PddTransportErrorCode | "invalid_response" | "invalid_config";
 
 /**
  * The error {@link isPddError} narrows to for `code`. `not_found` is both a PDD envelope code and a

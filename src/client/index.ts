@@ -1,3 +1,8 @@
+/**
+ * pulumi-yandex-pdd/client: the API clients for PDD (`PddClient`) and Yandex 360 (`Yandex360Client`),
+ * their typed errors (`PddError` and its subclasses, `isPddError`), retry policy and endpoint helpers.
+ * Pulumi programs need none of it; the resources and functions are in "pulumi-yandex-pdd".
+ */
 export { PddClient } from "./client";
 export {
   YANDEX360_DEFAULT_ENDPOINT,

@@ -20,7 +20,7 @@ import {
   EmulatorState,
   isHostname,
   LOGO_MAX_BYTES,
-  PddApiError,
+  EmulatorApiRefusal,
   resolveDomainSeeds,
   toRawRecord,
   validateOrgIds,
@@ -864,20 +864,21 @@ class Emulator implements PddEmulator {
     const withDomain = (body: Record<string, unknown>): Record<string, unknown> =>
       domainParam === undefined ? body : { domain: domainParam, ...body };
     try {
-      if (api.token === undefined || api.token === "") throw new PddApiError("no_auth");
-      if (!tokensEqual(api.token, this.token)) throw new PddApiError("bad_token");
+      if (api.token === undefined || api.token === "") throw new EmulatorApiRefusal("no_auth");
+      if (!tokensEqual(api.token, this.token)) throw new EmulatorApiRefusal("bad_token");
       return await this.dispatch(api, domainParam);
     } catch (error) {
-      if (!(error instanceof PddApiError)) throw error;
+      if (!(error instanceof EmulatorApiRefusal)) throw error;
       return { body: withDomain({ success: "error", error: error.code }), mutated: false };
     }
   }
 
   private requireDomain(domainParam: string | undefined): DomainEntry {
-    if (domainParam === undefined) throw new PddApiError("no_domain");
+    if (domainParam === undefined) throw new EmulatorApiRefusal("no_domain");
     const entry = this.state.getDomain(domainParam);
     // The 2017–2018 service did not tell "no such domain" from "not yours" (see the recordings).
-    if (entry === undefined) throw new PddApiError(this.era === "2017" ? "not_allowed" : "no_such_domain");
+    if (entry === undefined)
+      throw new EmulatorApiRefusal(this.era === "2017" ? "not_allowed" : "no_such_domain");
     return entry;
   }
 
@@ -927,9 +928,9 @@ class Emulator implements PddEmulator {
         return ok(this.domainsPage(params));
       case "domain/logo/set": {
         // An oversized body is never parsed, so its domain field is unknown: the size error comes first.
-        if (api.bodyTooBig) throw new PddApiError("file_too_big");
+        if (api.bodyTooBig) throw new EmulatorApiRefusal("file_too_big");
         const entry = this.requireDomain(domainParam);
-        if (api.file === undefined) throw new PddApiError("no_file");
+        if (api.file === undefined) throw new EmulatorApiRefusal("no_file");
         this.state.setLogo(entry, api.file);
         return ok({ domain: domainParam }, true);
       }
@@ -961,10 +962,10 @@ class Emulator implements PddEmulator {
         : DEFAULT_ON_PAGE;
     const pageText = params.get("page")?.trim() ?? "";
     const page = pageText === "" ? 1 : /^\d+$/.test(pageText) ? Number(pageText) : NaN;
-    if (!Number.isSafeInteger(page) || page < 1) throw new PddApiError("bad_page");
+    if (!Number.isSafeInteger(page) || page < 1) throw new EmulatorApiRefusal("bad_page");
     const names = this.state.domainNames();
     const total = names.length;
-    if (total > 0 && (page - 1) * onPage >= total) throw new PddApiError("not_allowed");
+    if (total > 0 && (page - 1) * onPage >= total) throw new EmulatorApiRefusal("not_allowed");
     const domains = names
       .slice((page - 1) * onPage, page * onPage)
       .map((name) => this.state.getDomain(name)!)
@@ -979,19 +980,19 @@ class Emulator implements PddEmulator {
     this.requireDomain(domainParam);
     const get = (name: string): string | undefined => params.get(name)?.trim() || undefined;
     const method = get("method")?.toLowerCase();
-    if (method === undefined) throw new PddApiError("no_method");
-    if (!["imap", "imap4", "pop3", "pop"].includes(method)) throw new PddApiError("bad_method");
+    if (method === undefined) throw new EmulatorApiRefusal("no_method");
+    if (!["imap", "imap4", "pop3", "pop"].includes(method)) throw new EmulatorApiRefusal("bad_method");
     const protocol: MailProtocol = method.startsWith("imap") ? "imap" : "pop3";
     const server = get("server");
-    if (server === undefined) throw new PddApiError("no_server");
+    if (server === undefined) throw new EmulatorApiRefusal("no_server");
     const bareServer = server.replace(/^\[(.*)\]$/, "$1");
-    if (isIP(bareServer) === 0 && !isHostname(server)) throw new PddApiError("bad_server");
+    if (isIP(bareServer) === 0 && !isHostname(server)) throw new EmulatorApiRefusal("bad_server");
     const ssl = get("ssl")?.toLowerCase() ?? "no";
-    if (ssl !== "yes" && ssl !== "no") throw new PddApiError("bad_ssl");
+    if (ssl !== "yes" && ssl !== "no") throw new EmulatorApiRefusal("bad_ssl");
     const portParam = get("port");
     const defaultPort = protocol === "imap" ? (ssl === "yes" ? 993 : 143) : ssl === "yes" ? 995 : 110;
     const port = portParam === undefined ? defaultPort : /^\d+$/.test(portParam) ? Number(portParam) : NaN;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PddApiError("bad_port");
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new EmulatorApiRefusal("bad_port");
 
     const result = await checkMailServer({
       server,
@@ -1002,7 +1003,8 @@ class Emulator implements PddEmulator {
       allowExternal: this.allowExternalMailCheck,
       signal: this.abort.signal,
     });
-    if (!result.ok) throw new PddApiError(result.reason === "not_allowed" ? "not_allowed" : "no_reply");
+    if (!result.ok)
+      throw new EmulatorApiRefusal(result.reason === "not_allowed" ? "not_allowed" : "no_reply");
     // The documented answer: the checked settings nested under "settings".
     return { domain: domainParam, settings: { method, server, port, ssl } };
   }

@@ -164,11 +164,14 @@ export interface DomainEntry {
 /** A domain for `startEmulator({ domains })`: a plain name goes to the first organization. */
 export type DomainSeed = string | { name: string; orgId: number };
 
-/** An API-level failure: the HTTP layer turns it into `{"success":"error","error":code}`. */
-export class PddApiError extends Error {
+/**
+ * An API-level refusal inside the emulator: the HTTP layer turns it into
+ * `{"success":"error","error":code}`. Not the client's `PddApiError`, which is what a client makes of that answer.
+ */
+export class EmulatorApiRefusal extends Error {
   constructor(readonly code: string) {
     super(code);
-    this.name = "PddApiError";
+    this.name = "EmulatorApiRefusal";
   }
 }
 
@@ -194,9 +197,9 @@ function param(params: Params, name: string, trim = true): string | undefined {
 }
 
 function parseIntParam(value: string, min: number, max: number, code: string): number {
-  if (!/^\d+$/.test(value)) throw new PddApiError(code);
+  if (!/^\d+$/.test(value)) throw new EmulatorApiRefusal(code);
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) throw new PddApiError(code);
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) throw new EmulatorApiRefusal(code);
   return parsed;
 }
 
@@ -243,12 +246,12 @@ export function normalizeSubdomain(input: string, domain: string): string {
   if (name.endsWith(".")) {
     name = name.slice(0, -1);
     if (name === domain) return "@";
-    if (!name.endsWith(`.${domain}`)) throw new PddApiError("bad_subdomain");
+    if (!name.endsWith(`.${domain}`)) throw new EmulatorApiRefusal("bad_subdomain");
     name = name.slice(0, -(domain.length + 1));
   }
   const labels = name.split(".");
   const valid = labels.every((label, index) => (label === "*" ? index === 0 : HOST_LABEL.test(label)));
-  if (!valid || name.length + domain.length + 1 > 253) throw new PddApiError("bad_subdomain");
+  if (!valid || name.length + domain.length + 1 > 253) throw new EmulatorApiRefusal("bad_subdomain");
   return name;
 }
 
@@ -261,20 +264,20 @@ export function validateContent(type: Exclude<RecordType, "CAA">, raw: string): 
     // Free text: kept byte for byte, but control characters cannot be published in a zone.
     // eslint-disable-next-line no-control-regex
     if (raw.length > MAX_TXT_LENGTH || /[\u0000-\u001f\u007f]/.test(raw))
-      throw new PddApiError("bad_content");
+      throw new EmulatorApiRefusal("bad_content");
     return raw;
   }
   const content = raw.trim();
   switch (type) {
     case "A":
-      if (!isIPv4(content)) throw new PddApiError("bad_content");
+      if (!isIPv4(content)) throw new EmulatorApiRefusal("bad_content");
       return content;
     case "AAAA":
       // node accepts zone ids ("fe80::1%eth0"), which have no meaning in DNS.
-      if (!isIPv6(content) || content.includes("%")) throw new PddApiError("bad_content");
+      if (!isIPv6(content) || content.includes("%")) throw new EmulatorApiRefusal("bad_content");
       return content;
     default:
-      if (!isHostname(content)) throw new PddApiError("bad_content");
+      if (!isHostname(content)) throw new EmulatorApiRefusal("bad_content");
       return content;
   }
 }
@@ -288,7 +291,7 @@ export function isCaaTag(value: string): value is CaaTag {
 /** A CAA tag, lower-cased; throws `bad_tag` for anything but issue, issuewild and iodef. */
 export function validateCaaTag(raw: string): CaaTag {
   const tag = raw.trim().toLowerCase();
-  if (!isCaaTag(tag)) throw new PddApiError("bad_tag");
+  if (!isCaaTag(tag)) throw new EmulatorApiRefusal("bad_tag");
   return tag;
 }
 
@@ -307,20 +310,21 @@ export function validateCaaValue(tag: CaaTag, raw: string): string {
   const inner = unquote(value).trim();
   // eslint-disable-next-line no-control-regex
   if (inner === "" || value.length > MAX_CAA_VALUE_LENGTH || /[\u0000-\u001f\u007f"]/.test(inner)) {
-    throw new PddApiError("bad_content");
+    throw new EmulatorApiRefusal("bad_content");
   }
   if (tag === "iodef") {
-    if (!/^(?:mailto:[^\s@]+@[^\s@]+|https?:\/\/\S+)$/i.test(inner)) throw new PddApiError("bad_content");
+    if (!/^(?:mailto:[^\s@]+@[^\s@]+|https?:\/\/\S+)$/i.test(inner))
+      throw new EmulatorApiRefusal("bad_content");
     return value;
   }
   const issuer = inner.split(";")[0]!.trim();
-  if (issuer !== "" && !isHostname(issuer)) throw new PddApiError("bad_content");
+  if (issuer !== "" && !isHostname(issuer)) throw new EmulatorApiRefusal("bad_content");
   return value;
 }
 
 function validateAdminMail(value: string): string {
   if (!/^[a-z0-9._+-]+(?:@[a-z0-9.-]+)?$/i.test(value) || value.length > 253) {
-    throw new PddApiError("bad_admin_mail");
+    throw new EmulatorApiRefusal("bad_admin_mail");
   }
   return value;
 }
@@ -396,14 +400,14 @@ function buildRecord(
   types: readonly RecordType[] = PDD_RECORD_TYPES,
 ): StoredRecord {
   const typeParam = param(params, "type");
-  if (typeParam === undefined) throw new PddApiError("no_type");
+  if (typeParam === undefined) throw new EmulatorApiRefusal("no_type");
   const type = typeParam.toUpperCase();
-  if (!isRecordType(type, types)) throw new PddApiError("bad_type");
+  if (!isRecordType(type, types)) throw new EmulatorApiRefusal("bad_type");
   const subdomain = normalizeSubdomain(param(params, "subdomain") ?? "@", domain);
   if (type === "CAA") {
     const tag = validateCaaTag(param(params, "tag") ?? "");
     const value = param(params, "content");
-    if (value === undefined) throw new PddApiError("no_content");
+    if (value === undefined) throw new EmulatorApiRefusal("no_content");
     return {
       id: 0,
       type,
@@ -419,7 +423,7 @@ function buildRecord(
     type === "SRV"
       ? (param(params, "target") ?? param(params, "content"))
       : param(params, "content", type !== "TXT");
-  if (rawContent === undefined) throw new PddApiError("no_content");
+  if (rawContent === undefined) throw new EmulatorApiRefusal("no_content");
   const record: StoredRecord = {
     id: 0,
     type,
@@ -433,7 +437,7 @@ function buildRecord(
   if (type === "SRV") {
     record.weight = optionalInt(params, "weight", 0, 65535, 0);
     const port = param(params, "port");
-    if (port === undefined) throw new PddApiError("no_port");
+    if (port === undefined) throw new EmulatorApiRefusal("no_port");
     record.port = parseIntParam(port, 1, 65535, "bad_port");
   }
   if (type === "SOA") {
@@ -481,8 +485,9 @@ function applyEdit(domain: string, current: StoredRecord, params: Params): Store
 
 function parseRecordId(params: Params): number {
   const value = param(params, "record_id");
-  if (value === undefined) throw new PddApiError("no_record_id");
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new PddApiError("bad_record_id");
+  if (value === undefined) throw new EmulatorApiRefusal("no_record_id");
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new EmulatorApiRefusal("bad_record_id");
   return Number(value);
 }
 
@@ -893,7 +898,7 @@ export class EmulatorState {
     try {
       record = buildRecord(entry.name, seedToParams(entry.name, seed), RECORD_TYPES);
     } catch (error) {
-      if (error instanceof PddApiError) {
+      if (error instanceof EmulatorApiRefusal) {
         throw new Error(`records["${entry.name}"][${index}] is not a valid record: ${error.code}`);
       }
       throw error;
@@ -943,7 +948,7 @@ export class EmulatorState {
   /** Stores a new record under a fresh id; throws `record_exists` for a duplicate. */
   insertRecord(entry: DomainEntry, record: StoredRecord): StoredRecord {
     const stored: StoredRecord = { ...record, id: 0 };
-    if (this.findDuplicate(entry, stored) !== undefined) throw new PddApiError("record_exists");
+    if (this.findDuplicate(entry, stored) !== undefined) throw new EmulatorApiRefusal("record_exists");
     stored.id = this.nextRecordId++;
     entry.records.push(stored);
     return stored;
@@ -952,9 +957,9 @@ export class EmulatorState {
   /** Replaces record `id` (which must exist) with `next`, keeping the id; throws `record_exists`. */
   replaceRecord(entry: DomainEntry, id: number, next: StoredRecord): StoredRecord {
     const index = entry.records.findIndex((record) => record.id === id);
-    if (index < 0) throw new PddApiError("bad_record_id");
+    if (index < 0) throw new EmulatorApiRefusal("bad_record_id");
     const stored: StoredRecord = { ...next, id };
-    if (this.findDuplicate(entry, stored) !== undefined) throw new PddApiError("record_exists");
+    if (this.findDuplicate(entry, stored) !== undefined) throw new EmulatorApiRefusal("record_exists");
     entry.records[index] = stored;
     return stored;
   }
@@ -977,21 +982,21 @@ export class EmulatorState {
     const id = parseRecordId(params);
     // A CAA record (Yandex 360's) does not exist as far as the PDD face is concerned.
     const current = this.findRecord(entry, id, "pdd");
-    if (current === undefined) throw new PddApiError("bad_record_id");
+    if (current === undefined) throw new EmulatorApiRefusal("bad_record_id");
     return this.replaceRecord(entry, id, applyEdit(entry.name, current, params));
   }
 
   deleteRecord(entry: DomainEntry, params: Params): number {
     const id = parseRecordId(params);
-    if (this.findRecord(entry, id, "pdd") === undefined) throw new PddApiError("bad_record_id");
+    if (this.findRecord(entry, id, "pdd") === undefined) throw new EmulatorApiRefusal("bad_record_id");
     this.removeRecord(entry, id);
     return id;
   }
 
   setLogo(entry: DomainEntry, data: Buffer): LogoEntry {
-    if (data.length > LOGO_MAX_BYTES) throw new PddApiError("file_too_big");
+    if (data.length > LOGO_MAX_BYTES) throw new EmulatorApiRefusal("file_too_big");
     const contentType = detectImageType(data);
-    if (contentType === undefined) throw new PddApiError("bad_image");
+    if (contentType === undefined) throw new EmulatorApiRefusal("bad_image");
     entry.logo = { data: Buffer.from(data), sha256: sha256(data), contentType };
     return entry.logo;
   }

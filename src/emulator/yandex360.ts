@@ -10,7 +10,7 @@ import type * as http from "node:http";
 import type { FaultKind } from "./faults";
 import type { RequestLogEntry } from "./server";
 import type { DomainEntry, EmulatorState, StoredRecord } from "./state";
-import { fnv1a, normalizeDomainName, PddApiError, visibleOn } from "./state";
+import { fnv1a, normalizeDomainName, EmulatorApiRefusal, visibleOn } from "./state";
 import {
   alreadyExists,
   badRequest,
@@ -535,7 +535,7 @@ export class Yandex360Face {
     try {
       return write();
     } catch (error) {
-      if (error instanceof PddApiError && error.code === "record_exists") throw alreadyExists();
+      if (error instanceof EmulatorApiRefusal && error.code === "record_exists") throw alreadyExists();
       throw error;
     }
   }

@@ -10,7 +10,7 @@ import {
   DEFAULT_TTL,
   MAX_TTL,
   normalizeSubdomain,
-  PddApiError,
+  EmulatorApiRefusal,
   validateCaaTag,
   validateCaaValue,
   validateContent,
@@ -192,7 +192,8 @@ function check<T>(field: string, value: string, what: string, validate: () => T)
   try {
     return validate();
   } catch (error) {
-    if (error instanceof PddApiError) throw badRequest(`${field}: ${JSON.stringify(value)} is not ${what}`);
+    if (error instanceof EmulatorApiRefusal)
+      throw badRequest(`${field}: ${JSON.stringify(value)} is not ${what}`);
     throw error;
   }
 }

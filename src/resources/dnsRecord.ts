@@ -1,6 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { DnsRecordType } from "../client/types";
-import { dynamicType, providerText } from "./provider";
+import { PddDynamicResource } from "./dynamicResource";
+import { dynamicType } from "./provider";
 
 /**
  * DNS record types. PDD manages all but CAA; Yandex 360 all but SOA. A type the configured backend
@@ -91,64 +92,44 @@ export interface PddDnsRecordState extends Partial<PddDnsRecordArgs> {
 }
 
 /**
- * A DNS record in a domain managed by Yandex Mail for Domain (PDD).
+ * A DNS record in a domain of a Yandex 360 organization or a PDD account, a dynamic resource (see
+ * {@link PddDynamicResource}).
  *
- * The resource id is `<domain>/<recordId>`. A change of `domain` or `type` replaces the record;
- * any other change is an in-place `dns/edit` that keeps `recordId`.
+ * The resource id is `<domain>/<recordId>`. A change of `domain`, `type` or an explicit `orgId`
+ * replaces the record, and so does any change of a CAA record on Yandex 360 (which cannot edit CAA
+ * in place); any other change is an in-place edit that keeps `recordId`.
  *
- * @example
+ * ## Example Usage
+ *
  * ```ts
- * const www = new PddDnsRecord("www", { domain: "example.com", type: "A", subdomain: "www", content: "203.0.113.10", ttl: 3600 });
+ * import * as pdd from "pulumi-yandex-pdd";
+ *
+ * const www = new pdd.PddDnsRecord("www", {
+ *   domain: "example.com",
+ *   type: "A",
+ *   subdomain: "www",
+ *   content: "203.0.113.10",
+ *   ttl: 3600,
+ * });
  * export const wwwFqdn = www.fqdn;
  * ```
+ *
+ * ## Import
+ *
+ * `pulumi import` does not work for dynamic resources; take an existing record over with
+ * `adoptExisting: true`, or read it with `PddDnsRecord.get("name", "example.com/40710032")`.
  */
-export class PddDnsRecord extends pulumi.CustomResource {
-  /** The domain, lower case. */
-  declare readonly domain: pulumi.Output<string>;
-  /** The record type. */
-  declare readonly type: pulumi.Output<PddDnsRecordType>;
-  /** The relative record name (`@` for the apex). */
-  declare readonly subdomain: pulumi.Output<string>;
-  /** The record data as the service holds it (host names end with a dot; for SRV, the target). */
-  declare readonly content: pulumi.Output<string | undefined>;
-  /** Time to live in seconds. */
-  declare readonly ttl: pulumi.Output<number>;
-  /** Priority (MX, SRV). */
-  declare readonly priority: pulumi.Output<number | undefined>;
-  /** SRV weight. */
-  declare readonly weight: pulumi.Output<number | undefined>;
-  /** SRV port. */
-  declare readonly port: pulumi.Output<number | undefined>;
-  /** SRV target. */
-  declare readonly target: pulumi.Output<string | undefined>;
-  /** SOA administrator mailbox. */
-  declare readonly adminMail: pulumi.Output<string | undefined>;
-  /** SOA refresh interval. */
-  declare readonly refresh: pulumi.Output<number | undefined>;
-  /** SOA retry interval. */
-  declare readonly retry: pulumi.Output<number | undefined>;
-  /** SOA expire time. */
-  declare readonly expire: pulumi.Output<number | undefined>;
-  /** SOA negative-caching TTL. */
-  declare readonly negCache: pulumi.Output<number | undefined>;
-  /** CAA flags. */
-  declare readonly flag: pulumi.Output<number | undefined>;
-  /** CAA property tag. */
-  declare readonly tag: pulumi.Output<string | undefined>;
-  /** The Yandex 360 organization the record lives in; undefined on PDD. */
-  declare readonly orgId: pulumi.Output<number | undefined>;
-  /** Whether an existing identical record may be taken over on create. */
-  declare readonly adoptExisting: pulumi.Output<boolean>;
-  /** The service's record id. */
-  declare readonly recordId: pulumi.Output<number>;
-  /** The fully qualified record name, without a trailing dot. */
-  declare readonly fqdn: pulumi.Output<string>;
-
+export class PddDnsRecord extends PddDynamicResource {
   /**
-   * Reads an existing record into the program by its id, `<domain>/<recordId>`. The record is not
-   * managed (created or deleted) by this program.
+   * Get an existing PddDnsRecord resource's state with the given name, ID, and optional extra
+   * properties used to qualify the lookup. The record is read, never created or deleted.
+   *
+   * @param name The _unique_ name of the resulting resource.
+   * @param id The _unique_ provider ID of the resource to lookup: `<domain>/<recordId>`.
+   * @param state Any extra arguments used during the lookup (e.g. `orgId` on Yandex 360).
+   * @param opts Optional settings to control the behavior of the CustomResource.
    */
-  static get(
+  public static get(
     name: string,
     id: pulumi.Input<pulumi.ID>,
     state?: PddDnsRecordState,
@@ -157,36 +138,111 @@ export class PddDnsRecord extends pulumi.CustomResource {
     return new PddDnsRecord(name, (state ?? {}) as PddDnsRecordArgs, { ...opts, id });
   }
 
+  /** @internal */
+  public static readonly __pulumiType = dynamicType("PddDnsRecord");
+
   /**
-   * @param name The unique name of the resource.
-   * @param args The record's arguments.
-   * @param opts Options for the resource.
+   * Returns true if the given object is an instance of PddDnsRecord. This is designed to work even
+   * when multiple copies of the Pulumi SDK have been loaded into the same process.
    */
-  constructor(name: string, args: PddDnsRecordArgs, opts?: pulumi.CustomResourceOptions) {
-    // Every output must be a key of the props, or the SDK creates no Output for it.
-    const state = args as PddDnsRecordState;
-    const props: Record<keyof PddDnsRecordState, unknown> = {
-      domain: state.domain,
-      type: state.type,
-      subdomain: state.subdomain,
-      content: state.content,
-      ttl: state.ttl,
-      priority: state.priority,
-      weight: state.weight,
-      port: state.port,
-      target: state.target,
-      adminMail: state.adminMail,
-      refresh: state.refresh,
-      retry: state.retry,
-      expire: state.expire,
-      negCache: state.negCache,
-      flag: state.flag,
-      tag: state.tag,
-      orgId: state.orgId,
-      adoptExisting: state.adoptExisting,
-      recordId: state.recordId,
-      fqdn: state.fqdn,
-    };
-    super(dynamicType("PddDnsRecord"), name, { ...props, __provider: providerText("dnsRecord") }, opts);
+  public static override isInstance(obj: unknown): obj is PddDnsRecord {
+    if (obj === undefined || obj === null) return false;
+    return (obj as { __pulumiType?: unknown }).__pulumiType === PddDnsRecord.__pulumiType;
+  }
+
+  /** The domain, lower case, internationalized names in punycode. */
+  declare public readonly domain: pulumi.Output<string>;
+  /** The Yandex 360 organization the record lives in; undefined on PDD. */
+  declare public readonly orgId: pulumi.Output<number | undefined>;
+  /** The record type. */
+  declare public readonly type: pulumi.Output<PddDnsRecordType>;
+  /** The relative record name (`@` for the apex). */
+  declare public readonly subdomain: pulumi.Output<string>;
+  /** The record data as the service holds it (host names end with a dot; for SRV, the target). */
+  declare public readonly content: pulumi.Output<string | undefined>;
+  /** Time to live in seconds. */
+  declare public readonly ttl: pulumi.Output<number>;
+  /** Priority (MX, SRV). */
+  declare public readonly priority: pulumi.Output<number | undefined>;
+  /** SRV weight. */
+  declare public readonly weight: pulumi.Output<number | undefined>;
+  /** SRV port. */
+  declare public readonly port: pulumi.Output<number | undefined>;
+  /** SRV target. */
+  declare public readonly target: pulumi.Output<string | undefined>;
+  /** SOA administrator mailbox. */
+  declare public readonly adminMail: pulumi.Output<string | undefined>;
+  /** SOA refresh interval. */
+  declare public readonly refresh: pulumi.Output<number | undefined>;
+  /** SOA retry interval. */
+  declare public readonly retry: pulumi.Output<number | undefined>;
+  /** SOA expire time. */
+  declare public readonly expire: pulumi.Output<number | undefined>;
+  /** SOA negative-caching TTL. */
+  declare public readonly negCache: pulumi.Output<number | undefined>;
+  /** CAA flags. */
+  declare public readonly flag: pulumi.Output<number | undefined>;
+  /** CAA property tag. */
+  declare public readonly tag: pulumi.Output<string | undefined>;
+  /** Whether an existing identical record may be taken over on create. */
+  declare public readonly adoptExisting: pulumi.Output<boolean>;
+  /** Output only. The service's record id. */
+  declare public readonly /*out*/ recordId: pulumi.Output<number>;
+  /** Output only. The fully qualified record name, without a trailing dot. */
+  declare public readonly /*out*/ fqdn: pulumi.Output<string>;
+
+  /**
+   * Create a PddDnsRecord resource with the given unique name, arguments, and options.
+   *
+   * @param name The _unique_ name of the resource.
+   * @param args The arguments to use to populate this resource's properties.
+   * @param opts A bag of options that control this resource's behavior.
+   */
+  constructor(name: string, args: PddDnsRecordArgs, opts?: pulumi.CustomResourceOptions);
+  constructor(
+    name: string,
+    argsOrState?: PddDnsRecordArgs | PddDnsRecordState,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const resourceInputs: pulumi.Inputs = {};
+    opts = opts ?? {};
+    if (opts.id) {
+      // `get`: the state given, if any, qualifies the read; every output is filled by the provider.
+      const state = argsOrState as PddDnsRecordState | undefined;
+      for (const key of STATE_KEYS) resourceInputs[key] = state?.[key];
+    } else {
+      const args = argsOrState as PddDnsRecordArgs | undefined;
+      if (args?.domain === undefined && !opts.urn) throw new Error("Missing required property 'domain'");
+      if (args?.type === undefined && !opts.urn) throw new Error("Missing required property 'type'");
+      for (const key of STATE_KEYS) resourceInputs[key] = (args as PddDnsRecordState | undefined)?.[key];
+      // Output-only properties: listed so the SDK creates their Outputs.
+      resourceInputs.recordId = undefined;
+      resourceInputs.fqdn = undefined;
+    }
+    super(PddDnsRecord.__pulumiType, "dnsRecord", name, resourceInputs, opts);
   }
 }
+
+/** Every property of the state, inputs and outputs alike. */
+const STATE_KEYS: readonly (keyof PddDnsRecordState)[] = [
+  "domain",
+  "orgId",
+  "type",
+  "subdomain",
+  "content",
+  "ttl",
+  "priority",
+  "weight",
+  "port",
+  "target",
+  "adminMail",
+  "refresh",
+  "retry",
+  "expire",
+  "negCache",
+  "flag",
+  "tag",
+  "adoptExisting",
+  "recordId",
+  "fqdn",
+];

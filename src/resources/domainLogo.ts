@@ -1,5 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerText } from "./provider";
+import type * as pulumi from "@pulumi/pulumi";
+import { PddDynamicResource } from "./dynamicResource";
+import { dynamicType } from "./provider";
 
 /** Image formats a domain logo may have. */
 export type PddLogoFormat = "gif" | "jpeg" | "png";
@@ -27,33 +28,34 @@ export interface PddDomainLogoState extends Partial<PddDomainLogoArgs> {
 }
 
 /**
- * The logo shown in the corner of every mailbox of a domain. The id is the domain. New bytes are
- * an in-place re-upload; the same bytes under another path are no change.
+ * The logo shown in the corner of every mailbox of a PDD domain, a dynamic resource (see
+ * {@link PddDynamicResource}). PDD only: Yandex 360 has no API for it, so the `yandex360` backend
+ * refuses it at preview.
  *
- * @example
+ * The id is the domain. New bytes are an in-place re-upload; the same bytes under another path are
+ * no change. Deleting it removes the logo.
+ *
+ * ## Example Usage
+ *
  * ```ts
- * const logo = new PddDomainLogo("logo", { domain: "example.com", file: "assets/logo.png" });
+ * import * as path from "node:path";
+ * import * as pdd from "pulumi-yandex-pdd";
+ *
+ * const logo = new pdd.PddDomainLogo("logo", { domain: "example.com", file: path.join(__dirname, "logo.png") });
  * export const logoUrl = logo.logoUrl;
  * ```
  */
-export class PddDomainLogo extends pulumi.CustomResource {
-  /** The domain. */
-  declare readonly domain: pulumi.Output<string>;
-  /** The image path, as given. */
-  declare readonly file: pulumi.Output<string | undefined>;
-  /** The image, base64, as given. */
-  declare readonly contentBase64: pulumi.Output<string | undefined>;
-  /** SHA-256 of the uploaded bytes, hex. */
-  declare readonly sha256: pulumi.Output<string>;
-  /** Size of the uploaded image in bytes. */
-  declare readonly sizeBytes: pulumi.Output<number>;
-  /** Format of the uploaded image. */
-  declare readonly format: pulumi.Output<PddLogoFormat>;
-  /** Where the service serves the logo. */
-  declare readonly logoUrl: pulumi.Output<string>;
-
-  /** Reads the logo of an existing domain into the program; the id is the domain. */
-  static get(
+export class PddDomainLogo extends PddDynamicResource {
+  /**
+   * Get the logo a domain has now, without managing it: reads its URL (`domain/logo/check`). The
+   * image's hash, size and format are known only for a logo this program uploaded.
+   *
+   * @param name The _unique_ name of the resulting resource.
+   * @param id The domain, e.g. `example.com`.
+   * @param state Any extra arguments used during the lookup.
+   * @param opts Optional settings to control the behavior of the CustomResource.
+   */
+  public static get(
     name: string,
     id: pulumi.Input<pulumi.ID>,
     state?: PddDomainLogoState,
@@ -62,22 +64,64 @@ export class PddDomainLogo extends pulumi.CustomResource {
     return new PddDomainLogo(name, (state ?? {}) as PddDomainLogoArgs, { ...opts, id });
   }
 
+  /** @internal */
+  public static readonly __pulumiType = dynamicType("PddDomainLogo");
+
   /**
-   * @param name The unique name of the resource.
-   * @param args The logo's arguments.
-   * @param opts Options for the resource.
+   * Returns true if the given object is an instance of PddDomainLogo. This is designed to work even
+   * when multiple copies of the Pulumi SDK have been loaded into the same process.
    */
-  constructor(name: string, args: PddDomainLogoArgs, opts?: pulumi.CustomResourceOptions) {
-    const state = args as PddDomainLogoState;
-    const props: Record<keyof PddDomainLogoState, unknown> = {
-      domain: state.domain,
-      file: state.file,
-      contentBase64: state.contentBase64,
-      sha256: state.sha256,
-      sizeBytes: state.sizeBytes,
-      format: state.format,
-      logoUrl: state.logoUrl,
-    };
-    super(dynamicType("PddDomainLogo"), name, { ...props, __provider: providerText("domainLogo") }, opts);
+  public static override isInstance(obj: unknown): obj is PddDomainLogo {
+    if (obj === undefined || obj === null) return false;
+    return (obj as { __pulumiType?: unknown }).__pulumiType === PddDomainLogo.__pulumiType;
+  }
+
+  /** The domain. */
+  declare public readonly domain: pulumi.Output<string>;
+  /** The image path, as given. */
+  declare public readonly file: pulumi.Output<string | undefined>;
+  /** The image, base64, as given. */
+  declare public readonly contentBase64: pulumi.Output<string | undefined>;
+  /** Output only. SHA-256 of the uploaded bytes, hex. */
+  declare public readonly /*out*/ sha256: pulumi.Output<string>;
+  /** Output only. Size of the uploaded image in bytes. */
+  declare public readonly /*out*/ sizeBytes: pulumi.Output<number>;
+  /** Output only. Format of the uploaded image. */
+  declare public readonly /*out*/ format: pulumi.Output<PddLogoFormat>;
+  /** Output only. Where the service serves the logo. */
+  declare public readonly /*out*/ logoUrl: pulumi.Output<string>;
+
+  /**
+   * Create a PddDomainLogo resource with the given unique name, arguments, and options.
+   *
+   * @param name The _unique_ name of the resource.
+   * @param args The arguments to use to populate this resource's properties.
+   * @param opts A bag of options that control this resource's behavior.
+   */
+  constructor(name: string, args: PddDomainLogoArgs, opts?: pulumi.CustomResourceOptions);
+  constructor(
+    name: string,
+    argsOrState?: PddDomainLogoArgs | PddDomainLogoState,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const resourceInputs: pulumi.Inputs = {};
+    opts = opts ?? {};
+    const given = argsOrState as PddDomainLogoState | undefined;
+    if (!opts.id && given?.domain === undefined && !opts.urn) {
+      throw new Error("Missing required property 'domain'");
+    }
+    for (const key of [
+      "domain",
+      "file",
+      "contentBase64",
+      "sha256",
+      "sizeBytes",
+      "format",
+      "logoUrl",
+    ] as const) {
+      // Output-only properties are listed too, so the SDK creates their Outputs.
+      resourceInputs[key] = given?.[key];
+    }
+    super(PddDomainLogo.__pulumiType, "domainLogo", name, resourceInputs, opts);
   }
 }

@@ -1,5 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerText } from "./provider";
+import type * as pulumi from "@pulumi/pulumi";
+import { PddDynamicResource } from "./dynamicResource";
+import { dynamicType } from "./provider";
 
 /** Mail protocols an import can read from; the service's aliases `imap4` and `pop` are accepted too. */
 export type PddImportMethod = "imap" | "pop3" | "imap4" | "pop";
@@ -28,56 +29,72 @@ export interface PddImportCheckState extends Partial<PddImportCheckArgs> {
 
 /**
  * Proves that Yandex can reach a mail server (`import/check_settings`) before mailboxes are imported
- * from it: a stack fails early when it cannot, and later import steps can `dependsOn` it. Any input
- * change runs the check again; deleting it removes nothing remotely.
+ * from it: a stack fails early when it cannot, and later import steps can `dependsOn` it. A dynamic
+ * resource (see {@link PddDynamicResource}); PDD only: Yandex 360 has no API for it, so the
+ * `yandex360` backend refuses it at preview.
  *
- * @example
+ * Any input change runs the check again; deleting it removes nothing remotely. It has no `get`: a
+ * check has no remote object to read.
+ *
+ * ## Example Usage
+ *
  * ```ts
- * const reachable = new PddImportCheck("old-imap", { domain: "example.com", server: "imap.old-host.net", method: "imap" });
+ * import * as pdd from "pulumi-yandex-pdd";
+ *
+ * const reachable = new pdd.PddImportCheck("old-imap", {
+ *   domain: "example.com",
+ *   server: "imap.old-host.net",
+ *   method: "imap",
+ * });
+ * export const checkedAt = reachable.checkedAt;
  * ```
  */
-export class PddImportCheck extends pulumi.CustomResource {
-  /** The domain. */
-  declare readonly domain: pulumi.Output<string>;
-  /** The server, as the service echoed it. */
-  declare readonly server: pulumi.Output<string>;
-  /** `imap` or `pop3`. */
-  declare readonly method: pulumi.Output<"imap" | "pop3">;
-  /** Whether SSL was used. */
-  declare readonly ssl: pulumi.Output<boolean>;
-  /** The port checked. */
-  declare readonly port: pulumi.Output<number>;
-  /** The triggers, as given. */
-  declare readonly triggers: pulumi.Output<unknown[] | undefined>;
-  /** When the check passed, ISO-8601. */
-  declare readonly checkedAt: pulumi.Output<string>;
-
-  /** Reads a recorded check into the program. */
-  static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: PddImportCheckState,
-    opts?: pulumi.CustomResourceOptions,
-  ): PddImportCheck {
-    return new PddImportCheck(name, (state ?? {}) as PddImportCheckArgs, { ...opts, id });
-  }
+export class PddImportCheck extends PddDynamicResource {
+  /** @internal */
+  public static readonly __pulumiType = dynamicType("PddImportCheck");
 
   /**
-   * @param name The unique name of the resource.
-   * @param args The check's arguments.
-   * @param opts Options for the resource.
+   * Returns true if the given object is an instance of PddImportCheck. This is designed to work even
+   * when multiple copies of the Pulumi SDK have been loaded into the same process.
+   */
+  public static override isInstance(obj: unknown): obj is PddImportCheck {
+    if (obj === undefined || obj === null) return false;
+    return (obj as { __pulumiType?: unknown }).__pulumiType === PddImportCheck.__pulumiType;
+  }
+
+  /** The domain. */
+  declare public readonly domain: pulumi.Output<string>;
+  /** The server, as the service echoed it. */
+  declare public readonly server: pulumi.Output<string>;
+  /** `imap` or `pop3`. */
+  declare public readonly method: pulumi.Output<"imap" | "pop3">;
+  /** Whether SSL was used. */
+  declare public readonly ssl: pulumi.Output<boolean>;
+  /** The port checked. */
+  declare public readonly port: pulumi.Output<number>;
+  /** The triggers, as given. */
+  declare public readonly triggers: pulumi.Output<unknown[] | undefined>;
+  /** Output only. When the check passed, ISO-8601. */
+  declare public readonly /*out*/ checkedAt: pulumi.Output<string>;
+
+  /**
+   * Create a PddImportCheck resource with the given unique name, arguments, and options.
+   *
+   * @param name The _unique_ name of the resource.
+   * @param args The arguments to use to populate this resource's properties.
+   * @param opts A bag of options that control this resource's behavior.
    */
   constructor(name: string, args: PddImportCheckArgs, opts?: pulumi.CustomResourceOptions) {
-    const state = args as PddImportCheckState;
-    const props: Record<keyof PddImportCheckState, unknown> = {
-      domain: state.domain,
-      server: state.server,
-      method: state.method,
-      ssl: state.ssl,
-      port: state.port,
-      triggers: state.triggers,
-      checkedAt: state.checkedAt,
-    };
-    super(dynamicType("PddImportCheck"), name, { ...props, __provider: providerText("importCheck") }, opts);
+    const resourceInputs: pulumi.Inputs = {};
+    opts = opts ?? {};
+    for (const key of ["domain", "server", "method"] as const) {
+      if (args?.[key] === undefined && !opts.urn) throw new Error(`Missing required property '${key}'`);
+    }
+    for (const key of ["domain", "server", "method", "ssl", "port", "triggers"] as const) {
+      resourceInputs[key] = args?.[key];
+    }
+    // Output only: listed so the SDK creates its Output.
+    resourceInputs.checkedAt = undefined;
+    super(PddImportCheck.__pulumiType, "importCheck", name, resourceInputs, opts);
   }
 }

@@ -16,6 +16,8 @@ export function operationSignal(): AbortSignal | undefined {
  * next run.
  */
 export class PddOperationTimeoutError extends PddError {
+  override readonly name = "PddOperationTimeoutError" as const;
+
   constructor(
     readonly limitMs: number,
     readonly elapsedMs: number,

@@ -9,6 +9,7 @@ import {
   addParams,
   checkDnsRecord,
   diffDnsRecord,
+  dnsRecordInputs,
   editParams,
   identityContent,
   inputsFromOutputs,
@@ -54,8 +55,10 @@ class PartialCreateError extends Error {
   }
 }
 
-function describe(inputs: Pick<DnsRecordInputs, "type" | "subdomain" | "domain">): string {
-  return `${inputs.type} ${inputs.subdomain === "@" ? inputs.domain : `${inputs.subdomain}.${inputs.domain}`}`;
+/** "TXT _dmarc.example.com", for messages; works on the engine's raw values too. */
+function describe(inputs: Readonly<Record<string, unknown>>): string {
+  const { type, subdomain, domain } = inputs;
+  return `${String(type)} ${subdomain === "@" ? String(domain) : `${String(subdomain)}.${String(domain)}`}`;
 }
 
 /** Is `err` a refusal of the configured backend's service meaning one of `kinds`? */
@@ -113,7 +116,7 @@ async function converge(record: DnsRecord, inputs: DnsRecordInputs, zone: Zone):
 
 /** Whether a record's state differs from the inputs in anything an edit would change. */
 function differs(current: DnsRecordInputs, inputs: DnsRecordInputs): boolean {
-  return diffDnsRecord(current as unknown as Props, inputs as unknown as Props).changes;
+  return diffDnsRecord(current, inputs).changes;
 }
 
 async function edit(zone: Zone, recordId: number, inputs: DnsRecordInputs): Promise<DnsRecord> {
@@ -271,8 +274,8 @@ function unconfirmed(
 }
 
 export async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = props as unknown as DnsRecordInputs;
-  return atBoundary(`PddDnsRecord create (${describe(inputs)})`, async () => {
+  return atBoundary(`PddDnsRecord create (${describe(props)})`, async () => {
+    const inputs = dnsRecordInputs(props);
     const zone = await zoneOf(inputs.domain, inputs);
     const record = await add(zone, inputs, props.__provider);
     try {
@@ -309,7 +312,7 @@ export async function read(id: string, props: Props = {}): Promise<pulumi.dynami
     const record =
       pendingDomain === undefined
         ? listing.find((r) => r.recordId === recordId)
-        : listing.find((r) => matchesIdentity(r, props as unknown as DnsRecordInputs));
+        : listing.find((r) => matchesIdentity(r, dnsRecordInputs(props)));
     if (!record) return { id: "" };
     const outs = outputsFromRecord(record, props.adoptExisting === true, zone.orgId);
     return { id: `${outs.domain}/${outs.recordId}`, props: outs, inputs: inputsFromOutputs(outs) };
@@ -318,8 +321,8 @@ export async function read(id: string, props: Props = {}): Promise<pulumi.dynami
 
 /** `dns/edit` with every managed field; the record keeps its id. */
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = news as unknown as DnsRecordInputs;
-  return atBoundary(`PddDnsRecord update (${describe(inputs)})`, async () => {
+  return atBoundary(`PddDnsRecord update (${describe(news)})`, async () => {
+    const inputs = dnsRecordInputs(news);
     const recordId = typeof olds.recordId === "number" ? olds.recordId : parseId(id).recordId;
     // The record stays in the organization it was created in (a new orgId input is a replacement).
     const zone = await zoneOf(inputs.domain, olds);
@@ -345,7 +348,8 @@ async function remove(id: string, props?: Props): Promise<void> {
         if (failedWith(err, "list", "domain_missing", "domain_unavailable")) return;
         throw err;
       }
-      const landed = listing.find((r) => matchesIdentity(r, (props ?? {}) as unknown as DnsRecordInputs));
+      const identity = dnsRecordInputs(props ?? {});
+      const landed = listing.find((r) => matchesIdentity(r, identity));
       if (!landed) return;
       recordId = landed.recordId;
     }

@@ -14,6 +14,7 @@ import {
 } from "./names";
 import type { CheckFailure } from "./values";
 import { UNKNOWN, checkInteger, isUnknown, plain } from "./values";
+import { z } from "zod";
 
 /** Every record type the package knows; each backend manages a subset ({@link BackendTraits.recordTypes}). */
 export const RECORD_TYPES: readonly DnsRecordType[] = DNS_RECORD_TYPES;
@@ -28,35 +29,53 @@ const MAX_TXT_LENGTH = 4096;
 const HOST_CONTENT_TYPES: ReadonlySet<string> = new Set(["CNAME", "MX", "NS"]);
 const SOA_FIELDS = ["refresh", "retry", "expire", "negCache"] as const;
 
-/** Checked inputs of a `PddDnsRecord`, normalized to the service's canonical spelling. */
-export interface DnsRecordInputs {
-  domain: string;
-  type: DnsRecordType;
-  subdomain: string;
-  content?: string;
-  ttl: number;
-  priority?: number;
-  weight?: number;
-  port?: number;
-  target?: string;
-  adminMail?: string;
-  refresh?: number;
-  retry?: number;
-  expire?: number;
-  negCache?: number;
+/**
+ * Checked inputs of a `PddDnsRecord`, normalized to the service's canonical spelling: what Check
+ * returns and the engine hands back to Create and Update. Declared once, as a schema, so the runtime
+ * reads the engine's values through it instead of casting (see {@link dnsRecordInputs}); the public
+ * `PddDnsRecordArgs` are checked against it at compile time.
+ */
+const dnsRecordInputsSchema = z.object({
+  domain: z.string(),
+  type: z.enum(DNS_RECORD_TYPES),
+  subdomain: z.string(),
+  content: z.string().optional(),
+  ttl: z.number().int(),
+  priority: z.number().int().optional(),
+  weight: z.number().int().optional(),
+  port: z.number().int().optional(),
+  target: z.string().optional(),
+  adminMail: z.string().optional(),
+  refresh: z.number().int().optional(),
+  retry: z.number().int().optional(),
+  expire: z.number().int().optional(),
+  negCache: z.number().int().optional(),
   /** CAA flags, 0 to 255. */
-  flag?: number;
+  flag: z.number().int().optional(),
   /** CAA property tag. */
-  tag?: string;
+  tag: z.string().optional(),
   /** Yandex 360 organization of the domain (absent on PDD). */
-  orgId?: number;
-  adoptExisting: boolean;
-}
+  orgId: z.number().int().optional(),
+  adoptExisting: z.boolean(),
+});
+export type DnsRecordInputs = z.infer<typeof dnsRecordInputsSchema>;
 
 /** State of a `PddDnsRecord`: the inputs as the service holds them, plus its id and name. */
-export interface DnsRecordOutputs extends DnsRecordInputs {
-  recordId: number;
-  fqdn: string;
+export type DnsRecordOutputs = DnsRecordInputs & { recordId: number; fqdn: string };
+
+/**
+ * The engine's values for Create, Update, Read and Delete (Check's output, or the state) as typed
+ * inputs. Extra state keys (`recordId`, `fqdn`, `__provider`) are ignored; anything that Check could
+ * not have produced is an error naming the field, not a silently wrong value.
+ */
+export function dnsRecordInputs(props: Readonly<Record<string, unknown>>): DnsRecordInputs {
+  const parsed = dnsRecordInputsSchema.safeParse(props);
+  if (!parsed.success) {
+    throw new Error(
+      `the engine passed record inputs that Check does not produce: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
 }
 
 /** Fields whose change is an in-place `dns/edit` that keeps the record id. */

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { isOutcomeUnknown } from "../client/errors";
 import { atBoundary, isApiError } from "./boundary";
 import type { LoadResult, LogoFormat } from "./logoImage";
@@ -13,16 +14,27 @@ type Props = Record<string, unknown>;
 /** `domain/logo/set` replaces the whole logo, so re-sending it is safe; bounded all the same. */
 const MAX_ATTEMPTS = 4;
 
-/** Checked inputs of a `PddDomainLogo`. */
-interface LogoInputs {
-  domain: string;
-  file?: string;
-  contentBase64?: string;
-  sha256: string;
+/** Checked inputs of a `PddDomainLogo`, declared once as the schema the runtime reads the engine's values through. */
+const logoInputsSchema = z.object({
+  domain: z.string(),
+  file: z.string().optional(),
+  contentBase64: z.string().optional(),
+  sha256: z.string(),
+});
+export type LogoInputs = z.infer<typeof logoInputsSchema>;
+
+function logoInputs(props: Readonly<Record<string, unknown>>): LogoInputs {
+  const parsed = logoInputsSchema.safeParse(props);
+  if (!parsed.success) {
+    throw new Error(
+      `the engine passed logo inputs that Check does not produce: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
 }
 
 /** State of a `PddDomainLogo`. */
-interface LogoOutputs extends LogoInputs {
+export interface LogoOutputs extends LogoInputs {
   sizeBytes: number;
   format: LogoFormat;
   logoUrl: string;
@@ -128,9 +140,8 @@ async function upload(inputs: LogoInputs): Promise<LogoOutputs> {
 }
 
 export async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = props as unknown as LogoInputs;
-  return atBoundary(`PddDomainLogo create (${inputs.domain})`, async () => {
-    const outs = await upload(inputs);
+  return atBoundary(`PddDomainLogo create (${String(props.domain)})`, async () => {
+    const outs = await upload(logoInputs(props));
     return { id: outs.domain, outs };
   });
 }
@@ -153,8 +164,9 @@ export async function read(id: string, props: Props = {}): Promise<pulumi.dynami
 }
 
 export async function update(_id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-  const inputs = news as unknown as LogoInputs;
-  return atBoundary(`PddDomainLogo update (${inputs.domain})`, async () => ({ outs: await upload(inputs) }));
+  return atBoundary(`PddDomainLogo update (${String(news.domain)})`, async () => ({
+    outs: await upload(logoInputs(news)),
+  }));
 }
 
 /** `domain/logo/del`; idempotent, so an unknown outcome is simply re-sent. */

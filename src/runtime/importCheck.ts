@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { isIP } from "node:net";
 import { isApiError, atBoundary } from "./boundary";
 import { canonicalName, isValidDomain, isValidHostName } from "./names";
@@ -28,6 +29,29 @@ export function defaultPort(method: Method, ssl: boolean): number {
 }
 
 const INPUT_KEYS = ["domain", "server", "method", "ssl", "port", "triggers"] as const;
+
+/** Checked inputs of a `PddImportCheck`, declared once as the schema the runtime reads the engine's values through. */
+const importCheckInputsSchema = z.object({
+  domain: z.string(),
+  server: z.string(),
+  method: z.enum(["imap", "pop3"]),
+  ssl: z.boolean(),
+  port: z.number().int(),
+  triggers: z.array(z.unknown()).optional(),
+});
+export type ImportCheckInputs = z.infer<typeof importCheckInputsSchema>;
+/** State of a `PddImportCheck`: the settings as the service echoed them, and when it passed. */
+export type ImportCheckOutputs = ImportCheckInputs & { checkedAt: string };
+
+function importCheckInputs(props: Readonly<Record<string, unknown>>): ImportCheckInputs {
+  const parsed = importCheckInputsSchema.safeParse(props);
+  if (!parsed.success) {
+    throw new Error(
+      `the engine passed import-check inputs that Check does not produce: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}
 
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   session.configure(req.config);
@@ -106,19 +130,18 @@ function describe(inputs: Props): string {
 /** `import/check_settings`: proves Yandex can reach the mail server before mailboxes are imported. */
 export async function create(props: Props): Promise<pulumi.dynamic.CreateResult> {
   return atBoundary(`PddImportCheck (${String(props.domain)})`, async () => {
-    const method = props.method as Method;
-    const ssl = props.ssl as boolean;
-    const port = props.port as number;
+    const inputs = importCheckInputs(props);
+    const { method, ssl, port } = inputs;
     try {
       const echoed = await session.pddClient().checkImportSettings({
-        domain: props.domain as string,
-        server: props.server as string,
+        domain: inputs.domain,
+        server: inputs.server,
         method,
         port,
         ssl,
       });
-      const outs: Props = plain({
-        ...Object.fromEntries(INPUT_KEYS.map((k) => [k, props[k]])),
+      const outs: ImportCheckOutputs = plain({
+        ...inputs,
         server: echoed.server,
         method: methodOf(echoed.method) ?? method,
         port: echoed.port,

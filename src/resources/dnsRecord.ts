@@ -212,8 +212,7 @@ export class PddDnsRecord extends PddDynamicResource {
       for (const key of STATE_KEYS) resourceInputs[key] = state?.[key];
     } else {
       const args = argsOrState as PddDnsRecordArgs | undefined;
-      if (args?.domain === undefined && !opts.urn) throw new Error("Missing required property 'domain'");
-      if (args?.type === undefined && !opts.urn) throw new Error("Missing required property 'type'");
+      // Required inputs are enforced by the provider's Check, which names the field at preview.
       for (const key of STATE_KEYS) resourceInputs[key] = (args as PddDnsRecordState | undefined)?.[key];
       // Output-only properties: listed so the SDK creates their Outputs.
       resourceInputs.recordId = undefined;

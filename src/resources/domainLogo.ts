@@ -107,9 +107,6 @@ export class PddDomainLogo extends PddDynamicResource {
     const resourceInputs: pulumi.Inputs = {};
     opts = opts ?? {};
     const given = argsOrState as PddDomainLogoState | undefined;
-    if (!opts.id && given?.domain === undefined && !opts.urn) {
-      throw new Error("Missing required property 'domain'");
-    }
     for (const key of [
       "domain",
       "file",

@@ -85,11 +85,8 @@ export class PddImportCheck extends PddDynamicResource {
    * @param opts A bag of options that control this resource's behavior.
    */
   constructor(name: string, args: PddImportCheckArgs, opts?: pulumi.CustomResourceOptions) {
+    // Required inputs are enforced by the provider's Check, which names the field at preview.
     const resourceInputs: pulumi.Inputs = {};
-    opts = opts ?? {};
-    for (const key of ["domain", "server", "method"] as const) {
-      if (args?.[key] === undefined && !opts.urn) throw new Error(`Missing required property '${key}'`);
-    }
     for (const key of ["domain", "server", "method", "ssl", "port", "triggers"] as const) {
       resourceInputs[key] = args?.[key];
     }

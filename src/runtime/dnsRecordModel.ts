@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from "node:net";
+import { isIPv4 } from "node:net";
 import type { BackendTraits } from "../backends/traits";
 import { BACKEND_TRAITS, unsupportedTypeReason } from "../backends/traits";
 import type { AddRecordParams, DnsRecord, DnsRecordType, EditRecordParams } from "../client/types";
@@ -9,6 +9,7 @@ import {
   canonicalName,
   fqdnOf,
   isValidDomain,
+  isDnsIPv6,
   isValidHostName,
   normalizeSubdomain,
 } from "./names";
@@ -274,7 +275,7 @@ export function checkDnsRecord(
             `an A record needs an IPv4 address such as 203.0.113.10, got ${JSON.stringify(content)}`,
           );
       } else if (type === "AAAA") {
-        if (isIPv6(value)) out.content = canonicalIPv6(value);
+        if (isDnsIPv6(value)) out.content = canonicalIPv6(value);
         else
           fail(
             "content",
@@ -289,7 +290,7 @@ export function checkDnsRecord(
           );
       } else if (type === "CAA") {
         // The value without the zone-file quotes, e.g. letsencrypt.org or mailto:security@example.com.
-        const unquoted = value.replace(/^"(.*)"$/, "$1");
+        const unquoted = value.replace(/^"(.*)"$/, "$1").trim();
         const printable = [...unquoted].every((c) => c.charCodeAt(0) >= 0x20 && c !== '"');
         if (unquoted === "" || unquoted.length > 255 || !printable)
           fail(
@@ -301,8 +302,11 @@ export function checkDnsRecord(
         const text = content as string;
         if (text.length > MAX_TXT_LENGTH)
           fail("content", `TXT content is longer than ${MAX_TXT_LENGTH} characters`);
-        else if (/[\0\r\n]/.test(text))
-          fail("content", "TXT content must not contain line breaks or NUL characters");
+        else if ([...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+          fail(
+            "content",
+            "TXT content must not contain line breaks, tabs or other control characters (the services refuse them)",
+          );
         else out.content = text;
       }
     }
@@ -321,15 +325,16 @@ export function checkDnsRecord(
 export function identityContent(
   inputs: Pick<DnsRecordInputs, "type" | "content" | "target" | "flag" | "tag">,
 ): string {
-  if (inputs.type === "CAA")
-    return `${inputs.flag ?? DEFAULT_CAA_FLAG} ${inputs.tag ?? ""} ${inputs.content ?? ""}`;
+  if (inputs.type === "CAA") {
+    return `${inputs.flag ?? DEFAULT_CAA_FLAG} ${(inputs.tag ?? "").toLowerCase()} ${inputs.content ?? ""}`;
+  }
   return (inputs.type === "SRV" ? inputs.target : inputs.content) ?? "";
 }
 
 /** Compares a stored content with a desired one the way the service's duplicate rule would. */
 export function sameContent(type: string, a: string, b: string): boolean {
   if (type === "TXT" || type === "CAA") return a === b;
-  if (type === "AAAA" && isIPv6(a) && isIPv6(b)) return canonicalIPv6(a) === canonicalIPv6(b);
+  if (type === "AAAA" && isDnsIPv6(a) && isDnsIPv6(b)) return canonicalIPv6(a) === canonicalIPv6(b);
   return canonicalName(a) === canonicalName(b);
 }
 
@@ -385,7 +390,7 @@ export function outputsFromRecord(
       ? undefined
       : hostContent && record.content !== "."
         ? absoluteHostName(record.content)
-        : type === "AAAA" && isIPv6(record.content)
+        : type === "AAAA" && isDnsIPv6(record.content)
           ? canonicalIPv6(record.content)
           : record.content;
   return plain({
@@ -404,7 +409,8 @@ export function outputsFromRecord(
     expire: type === "SOA" ? record.expire : undefined,
     negCache: type === "SOA" ? record.minttl : undefined,
     flag: type === "CAA" ? (record.flag ?? DEFAULT_CAA_FLAG) : undefined,
-    tag: type === "CAA" ? record.tag : undefined,
+    // RFC 8659: tags are case-insensitive; the inputs hold them in lower case.
+    tag: type === "CAA" ? record.tag?.toLowerCase() : undefined,
     orgId,
     adoptExisting,
     recordId: record.recordId,
@@ -429,10 +435,10 @@ function comparable(field: string, value: unknown, type: string, domain: string)
   }
   if ((field === "content" || field === "target") && typeof value === "string") {
     if (type === "TXT" || type === "A" || type === "CAA") return value;
-    if (type === "AAAA") return isIPv6(value) ? canonicalIPv6(value) : value;
+    if (type === "AAAA") return isDnsIPv6(value) ? canonicalIPv6(value) : value;
     return canonicalName(value);
   }
-  if (field === "adminMail" && typeof value === "string") return value.toLowerCase();
+  if ((field === "adminMail" || field === "tag") && typeof value === "string") return value.toLowerCase();
   if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
   return value;
 }

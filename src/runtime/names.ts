@@ -54,6 +54,11 @@ export function canonicalIPv6(address: string): string {
   return new URL(`http://[${address.trim()}]/`).hostname.slice(1, -1);
 }
 
+/** An IPv6 address as DNS has them: node's isIPv6 also accepts zone ids (fe80::1%eth0), which DNS does not. */
+export function isDnsIPv6(address: string): boolean {
+  return isIPv6(address) && !address.includes("%");
+}
+
 export type SubdomainResult = { ok: true; value: string } | { ok: false; reason: string };
 
 /**
@@ -76,7 +81,8 @@ export function normalizeSubdomain(subdomain: string, domain: string): Subdomain
   if (`${relative}.${zone}`.length > MAX_NAME_LENGTH) {
     return { ok: false, reason: `"${raw}" makes a name longer than ${MAX_NAME_LENGTH} characters` };
   }
-  if (!labelsValid(relative, LABEL)) {
+  // A wildcard is only meaningful as the leftmost label.
+  if (!labelsValid(relative, LABEL) || relative.split(".").slice(1).includes("*")) {
     return {
       ok: false,
       reason: `"${raw}" is not a valid record name: use "@", or labels of letters, digits, "-" and "_" (at most 63 characters each) separated by dots`,

@@ -51,6 +51,7 @@ describe("settings", () => {
     })();
     expect(failure).toBeInstanceOf(PddConfigError);
     expect((failure as Error).message).toContain(setting);
+    expect((failure as PddConfigError).setting).toBe(setting);
     expect((failure as PddConfigError).cause).toEqual(expect.objectContaining({ setting }));
   });
 

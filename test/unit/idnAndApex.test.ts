@@ -77,3 +77,16 @@ describe("CNAME at the zone apex", () => {
     ).toEqual([]);
   });
 });
+
+describe("wildcards", () => {
+  it("are accepted only as the leftmost label", () => {
+    const failures = (subdomain: string) =>
+      checkDnsRecord({ domain: "example.com", type: "A", subdomain, content: "192.0.2.1" }).failures.map(
+        (f) => f.property,
+      );
+    expect(failures("*")).toEqual([]);
+    expect(failures("*.www")).toEqual([]);
+    expect(failures("www.*")).toEqual(["subdomain"]);
+    expect(failures("a.*.b")).toEqual(["subdomain"]);
+  });
+});

@@ -252,7 +252,7 @@ export const API_ERROR_MESSAGES: Readonly<Record<PddApiErrorCode, string>> = {
     "the import check's `server` is not a host name or IP address; set it to the mail server's name, such as imap.example.net",
   bad_ssl: "the import check's `ssl` setting is invalid; set the PddImportCheck's `ssl` to true or false",
   no_reply:
-    "the service could not get a reply from the server it had to contact (for import checks: the external mail server); check the PddImportCheck's `server`, `port`, `method` and `ssl`",
+    "the service could not get a reply from the server it had to contact (for import checks: the external mail server); check the server name, port and SSL setting (the PddImportCheck's `server`, `port`, `ssl` and `method`)",
   no_file:
     "the logo upload carried no image; set the PddDomainLogo's `file` (a path) or `contentBase64` to a GIF, JPEG or PNG image",
   file_too_big:

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PddConfigError } from "../client/errors";
-import { CONFIG_KEYS } from "../config";
-import { canonicalName, isValidDomain } from "../runtime/names";
-import { inProgram } from "./support";
+import { fetchPddDkim } from "./service";
+import { FUNCTION_TOKENS, afterDependencies, invokeOrMock } from "./support";
 
 /** The selector Yandex signs mail with, so the key is published at `mail._domainkey.<domain>`. */
 export const DKIM_SELECTOR = "mail";
@@ -96,27 +94,7 @@ export async function getPddDkim(
   args: GetPddDkimArgs,
   _opts?: pulumi.InvokeOptions,
 ): Promise<GetPddDkimResult> {
-  return inProgram("getPddDkim", args?.orgId, async (target) => {
-    const raw = args?.domain;
-    if (typeof raw !== "string" || !isValidDomain(raw)) {
-      throw new Error(`domain must be a domain name such as "example.com", got ${JSON.stringify(raw)}`);
-    }
-    if (target.api !== "yandex360") {
-      throw new PddConfigError(
-        `the PDD API has no documented DKIM endpoint; set \`${CONFIG_KEYS.api.key}\` to yandex360 (with \`${CONFIG_KEYS.orgId.key}\`) to read a domain's DKIM key.`,
-        { setting: CONFIG_KEYS.api.key },
-      );
-    }
-    const domain = canonicalName(raw);
-    const dkim = await target.client.getDkim(target.orgId, domain);
-    return {
-      domain,
-      enabled: dkim.enabled,
-      ...dkimRecordValue(dkim.publicKey ?? ""),
-      selector: DKIM_SELECTOR,
-      recordName: `${DKIM_SELECTOR}._domainkey`,
-    };
-  });
+  return invokeOrMock(FUNCTION_TOKENS.getPddDkim, args, () => fetchPddDkim(args));
 }
 
 /**
@@ -134,12 +112,10 @@ export function getPddDkimOutput(
   args: GetPddDkimOutputArgs,
   opts?: pulumi.InvokeOutputOptions,
 ): pulumi.Output<GetPddDkimResult> {
-  return pulumi
-    .output(args)
-    .apply((resolved) =>
-      getPddDkim(
-        { domain: resolved.domain, ...(resolved.orgId === undefined ? {} : { orgId: resolved.orgId }) },
-        opts,
-      ),
-    );
+  return afterDependencies(args, opts).apply((resolved) =>
+    getPddDkim(
+      { domain: resolved.domain, ...(resolved.orgId === undefined ? {} : { orgId: resolved.orgId }) },
+      opts,
+    ),
+  );
 }

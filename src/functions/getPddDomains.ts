@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PddDomain, Yandex360Domain, Yandex360DomainCheck } from "../client/types";
-import { MAX_DOMAINS_PAGE_SIZE, inProgram } from "./support";
+import type { Yandex360DomainCheck } from "../client/types";
+import { fetchPddDomains } from "./service";
+import { FUNCTION_TOKENS, MAX_DOMAINS_PAGE_SIZE, afterDependencies, invokeOrMock } from "./support";
 
 /** The PDD service's largest page of `domain/domains`. */
 export const MAX_PAGE_SIZE = MAX_DOMAINS_PAGE_SIZE.pdd;
@@ -103,48 +104,6 @@ export interface GetPddDomainsResult {
   orgId?: number;
 }
 
-function fromPdd(d: PddDomain): PddDomainInfo {
-  return { ...d, aliases: [...d.aliases] };
-}
-
-function fromYandex360(d: Yandex360Domain): PddDomainInfo {
-  const { status, ...rest } = d;
-  const info: PddDomainInfo = { ...rest };
-  if (status !== undefined) {
-    const checks = { spf: status.spf, mx: status.mx, ns: status.ns, dkim: status.dkim };
-    const present = Object.entries(checks).filter(([, v]) => v !== undefined);
-    if (present.length > 0) info.dnsChecks = Object.fromEntries(present);
-    if (status.lastCheck !== undefined) info.lastCheck = status.lastCheck;
-  }
-  return info;
-}
-
-function checkPageSize(pageSize: unknown, max: number): number {
-  if (pageSize === undefined || pageSize === null) return max;
-  if (typeof pageSize !== "number" || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > max) {
-    throw new Error(`pageSize must be a whole number from 1 to ${max}, got ${JSON.stringify(pageSize)}`);
-  }
-  return pageSize;
-}
-
-/** Walks the pages of a listing that reports its total: `ceil(total / pageSize)` calls, each domain once. */
-async function allPages<T extends { name: string }>(
-  pageSize: number,
-  fetch: (page: number) => Promise<{ total: number; items: T[] }>,
-): Promise<{ total: number; items: T[] }> {
-  const first = await fetch(1);
-  const byName = new Map(first.items.map((d) => [d.name, d]));
-  for (let page = 2; page <= Math.ceil(first.total / pageSize); page++) {
-    for (const d of (await fetch(page)).items) byName.set(d.name, d);
-  }
-  if (byName.size !== first.total) {
-    throw new Error(
-      `the service reported ${first.total} domains but paging returned ${byName.size} distinct ones; the domain list changed while it was read, run again`,
-    );
-  }
-  return { total: first.total, items: [...byName.values()] };
-}
-
 /**
  * Lists every domain on the PDD account (`domain/domains`) or in the Yandex 360 organization
  * (`GET /directory/v1/org/{orgId}/domains`), walking all pages: `ceil(total / pageSize)` calls (one
@@ -165,22 +124,7 @@ export async function getPddDomains(
   args: GetPddDomainsArgs = {},
   _opts?: pulumi.InvokeOptions,
 ): Promise<GetPddDomainsResult> {
-  return inProgram("getPddDomains", args.orgId, async (target) => {
-    const pageSize = checkPageSize(args.pageSize, MAX_DOMAINS_PAGE_SIZE[target.api]);
-    if (target.api === "pdd") {
-      const { total, items } = await allPages(pageSize, async (page) => {
-        const answer = await target.client.listDomains({ page, onPage: pageSize });
-        return { total: answer.total, items: answer.domains };
-      });
-      return { total, domains: items.map(fromPdd) };
-    }
-    const { orgId } = target;
-    const { total, items } = await allPages(pageSize, async (page) => {
-      const answer = await target.client.listDomainsPage(orgId, page, pageSize);
-      return { total: answer.total, items: answer.domains };
-    });
-    return { total, domains: items.map(fromYandex360), orgId };
-  });
+  return invokeOrMock(FUNCTION_TOKENS.getPddDomains, args, () => fetchPddDomains(args));
 }
 
 /**
@@ -197,7 +141,7 @@ export function getPddDomainsOutput(
   args: GetPddDomainsOutputArgs = {},
   opts?: pulumi.InvokeOutputOptions,
 ): pulumi.Output<GetPddDomainsResult> {
-  return pulumi.output(args).apply((resolved) =>
+  return afterDependencies(args, opts).apply((resolved) =>
     getPddDomains(
       {
         ...(resolved.pageSize === undefined ? {} : { pageSize: resolved.pageSize }),

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { discoverOrgId } from "../backends/yandex360";
 import { PddClient } from "../client/client";
-import { PddConfigError, redactSecret } from "../client/errors";
+import { PddConfigError, PddError, redactSecret } from "../client/errors";
 import { Yandex360Client } from "../client/yandex360";
 import type { ApiKind } from "../config";
 import { CONFIG_KEYS, parseOrgId, resolvePublicSettings, resolveSettings } from "../config";
@@ -56,6 +57,12 @@ export async function inProgram<T>(
         : (settings.orgId ?? (await discoverOrgId(client)));
     return await run({ api: "yandex360", client, orgId });
   } catch (err) {
+    // The package's typed errors are rethrown as they are (so `instanceof` and `code` work), named
+    // after the function; anything else is wrapped. Both are free of the token.
+    if (err instanceof PddError) {
+      err.message = redactSecret(`${name}: ${err.message}`, token);
+      throw err;
+    }
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(redactSecret(`${name}: ${message}`, token), { cause: err });
   } finally {
@@ -77,4 +84,47 @@ export async function inProgram<T>(
  */
 export function configuredApi(): ApiKind {
   return resolvePublicSettings(stackConfig).api;
+}
+
+/**
+ * The tokens the data functions answer to under `pulumi.runtime.setMocks`: there a program's
+ * `getPddDomains`/`getPddDkim` calls go to the mocks' `call` with these tokens instead of the
+ * network, like a provider function of a generated SDK.
+ */
+export const FUNCTION_TOKENS = {
+  getPddDomains: "pulumi-yandex-pdd:index:getPddDomains",
+  getPddDkim: "pulumi-yandex-pdd:index:getPddDkim",
+} as const;
+
+/** Whether the program runs under `pulumi.runtime.setMocks` (also with another copy of the SDK loaded). */
+function underMocks(): boolean {
+  const monitor: unknown = pulumi.runtime.getMonitor();
+  return (
+    monitor instanceof MockMonitor ||
+    (monitor as { constructor?: { name?: string } } | undefined)?.constructor?.name === "MockMonitor"
+  );
+}
+
+/** Runs `real`, or under mocks asks the mocks' `call` for the result of `token` with `args`. */
+export async function invokeOrMock<T>(token: string, args: object, real: () => Promise<T>): Promise<T> {
+  if (!underMocks()) return real();
+  return (await pulumi.runtime.invoke(token, { ...args })) as T;
+}
+
+/**
+ * The arguments, resolved only once every resource in `opts.dependsOn` is registered (created or
+ * updated): what `dependsOn` means for an `…Output` function. At preview a dependency that is
+ * being created has no id yet, so the result is unknown, as for any invoke that depends on it.
+ */
+export function afterDependencies<A>(
+  args: A,
+  opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<pulumi.Unwrap<A>> {
+  const dependsOn = opts?.dependsOn;
+  if (dependsOn === undefined) return pulumi.output(args);
+  const ready = pulumi.output(dependsOn).apply((deps) => {
+    const list = (Array.isArray(deps) ? deps : [deps]) as pulumi.Resource[];
+    return pulumi.all(list.map((r) => (pulumi.CustomResource.isInstance(r) ? r.id : r.urn)));
+  });
+  return pulumi.all([pulumi.output(args), ready]).apply(([resolved]) => resolved as pulumi.Unwrap<A>);
 }

@@ -50,6 +50,7 @@ describe("assertSafeEndpoint", () => {
     expect(err).toBeInstanceOf(PddConfigError);
     expect(err).toMatchObject({
       code: "invalid_config",
+      setting: "endpoint",
       cause: { setting: "endpoint", reason: "insecure_http" },
     });
     const message = (err as Error).message;

@@ -695,7 +695,7 @@ describe("configuration", () => {
     );
     expect(http).toBeInstanceOf(PddConfigError);
     expect(http.message).toMatch(/^The Yandex 360 endpoint .* plain http to a non-loopback host/);
-    expect((http.cause as { setting: string }).setting).toBe("endpoint");
+    expect((http as PddConfigError).setting).toBe("endpoint");
     expect(() => new Yandex360Client({ token: "abc", endpoint: "https://u:p@x.example" })).toThrow(
       /Authorization header/,
     );

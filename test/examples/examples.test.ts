@@ -26,6 +26,9 @@ import * as ts from "typescript";
 import * as pdd from "../../src/index";
 import type { PddEmulator } from "../../src/emulator";
 import { startEmulator } from "../../src/emulator";
+import type { GetPddDkimArgs } from "../../src/functions/getPddDkim";
+import { fetchPddDkim, fetchPddDomains } from "../../src/functions/service";
+import { FUNCTION_TOKENS } from "../../src/functions/support";
 import * as dnsRecordRuntime from "../../src/runtime/dnsRecord";
 import * as domainLogoRuntime from "../../src/runtime/domainLogo";
 import * as importCheckRuntime from "../../src/runtime/importCheck";
@@ -185,7 +188,11 @@ async function runExample(
           state: mockState(args.type, args.inputs as Props, () => recordIds++),
         };
       },
+      // The data functions' calls are answered by the real implementations against the emulator,
+      // so the examples' outputs are what the service would give them.
       call(args: pulumi.runtime.MockCallArgs) {
+        if (args.token === FUNCTION_TOKENS.getPddDomains) return fetchPddDomains(args.inputs);
+        if (args.token === FUNCTION_TOKENS.getPddDkim) return fetchPddDkim(args.inputs as GetPddDkimArgs);
         return args.inputs;
       },
     },

@@ -3,11 +3,12 @@
  * emulator over real HTTP, configured through the environment as a CI job would configure them.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Yandex360ApiError } from "../../src/client/errors";
 import { startEmulator } from "../../src/emulator";
 import type { PddEmulator } from "../../src/emulator";
 import { dkimRecordValue, getPddDkim, getPddDkimOutput } from "../../src/functions/getPddDkim";
-import { getPddDomains } from "../../src/functions/getPddDomains";
-import { configuredApi } from "../../src/functions/support";
+import { getPddDomains, getPddDomainsOutput } from "../../src/functions/getPddDomains";
+import { FUNCTION_TOKENS, configuredApi } from "../../src/functions/support";
 
 const TOKEN = "functions-token-3f9a";
 const ORG = 1234567;
@@ -171,6 +172,10 @@ describe("getPddDkim", () => {
       expect(bad.message).toContain("domain must be a domain name");
       const missing = (await getPddDkim({ domain: "missing.example" }).catch((e: Error) => e)) as Error;
       expect(missing.message).toContain("missing.example");
+      // The package's typed error, named after the function.
+      expect(missing).toBeInstanceOf(Yandex360ApiError);
+      expect((missing as Yandex360ApiError).code).toBe("not_found");
+      expect(missing.message).toMatch(/^getPddDkim: /);
       expect(missing.message).not.toContain(TOKEN);
     } finally {
       await emulator.close();
@@ -179,30 +184,64 @@ describe("getPddDkim", () => {
 });
 
 describe("under Pulumi's mocks", () => {
-  it("getPddDkimOutput and configuredApi read the stack config", async () => {
-    const emulator = await startEmulator({ token: TOKEN, orgIds: [ORG], domains: ["example.com"] });
-    try {
-      pulumi.runtime.setAllConfig({
-        "pdd:api": "yandex360",
-        "pdd:orgId": String(ORG),
-        "pdd:token": TOKEN,
-        "pdd:endpoint": emulator.url,
-      });
-      await pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-        call: (args) => args.inputs,
-      });
-      expect(configuredApi()).toBe("yandex360");
-      const value = await new Promise<string>((resolve) =>
-        getPddDkimOutput({ domain: pulumi.output("example.com") }).recordName.apply((v) => {
-          resolve(v);
-          return v;
-        }),
-      );
-      expect(value).toBe("mail._domainkey");
-    } finally {
-      pulumi.runtime.setAllConfig({});
-      await emulator.close();
+  const calls: { token: string; inputs: Record<string, unknown>; afterCreate: boolean }[] = [];
+  let created = false;
+
+  beforeAll(async () => {
+    pulumi.runtime.setAllConfig({ "pdd:api": "yandex360", "pdd:orgId": String(ORG), "pdd:token": TOKEN });
+    await pulumi.runtime.setMocks({
+      newResource: async (args) => {
+        await new Promise((r) => setTimeout(r, 50));
+        created = true;
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      // The documented way to unit-test a program: answer the functions' tokens with canned results.
+      call: (args) => {
+        calls.push({ token: args.token, inputs: args.inputs, afterCreate: created });
+        if (args.token === FUNCTION_TOKENS.getPddDkim) {
+          return {
+            domain: args.inputs.domain,
+            enabled: true,
+            publicKey: "KEY",
+            selector: "mail",
+            recordName: "mail._domainkey",
+            recordValue: "v=DKIM1; k=rsa; t=s; p=KEY",
+          };
+        }
+        return { total: 1, domains: [{ name: "example.com" }] };
+      },
+    });
+  });
+
+  afterAll(() => pulumi.runtime.setAllConfig({}));
+
+  const resolve = <T>(output: pulumi.Output<T>) =>
+    new Promise<T>((done) => output.apply((v) => (done(v), v)));
+
+  it("answers the functions from the mocks' call, with no network, and reads the stack config", async () => {
+    expect(configuredApi()).toBe("yandex360");
+    expect(await resolve(getPddDkimOutput({ domain: pulumi.output("example.com") }).recordValue)).toBe(
+      "v=DKIM1; k=rsa; t=s; p=KEY",
+    );
+    expect((await getPddDomains({ orgId: 5 })).domains).toEqual([{ name: "example.com" }]);
+    expect(calls.map((c) => [c.token, c.inputs])).toEqual([
+      [FUNCTION_TOKENS.getPddDkim, { domain: "example.com" }],
+      [FUNCTION_TOKENS.getPddDomains, { orgId: 5 }],
+    ]);
+  });
+
+  it("the Output variants wait for dependsOn", async () => {
+    calls.length = 0;
+    class Zone extends pulumi.CustomResource {
+      constructor(name: string) {
+        super("test:index:Zone", name, {});
+      }
     }
+    const zone = new Zone("zone");
+    const domains = getPddDomainsOutput({}, { dependsOn: [zone] });
+    expect((await resolve(domains)).total).toBe(1);
+    expect(calls).toEqual([
+      expect.objectContaining({ token: FUNCTION_TOKENS.getPddDomains, afterCreate: true }),
+    ]);
   });
 });

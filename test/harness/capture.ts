@@ -67,7 +67,13 @@ pulumi.runtime.setMocks(
       registrations.push({ type: args.type, name: args.name, inputs: args.inputs, id, custom: args.custom });
       return { id, state: args.inputs };
     },
+    // Under mocks the package's data functions ask call(); answer them as the service would, with
+    // the installed package's own implementations (so a program's getPddDomainsOutput still reads
+    // the emulator it is pointed at).
     call(args) {
+      const service = dataFunctions();
+      if (service && args.token === "pulumi-yandex-pdd:index:getPddDomains") return service.fetchPddDomains(args.inputs);
+      if (service && args.token === "pulumi-yandex-pdd:index:getPddDkim") return service.fetchPddDkim(args.inputs);
       return args.inputs;
     },
   },
@@ -76,6 +82,17 @@ pulumi.runtime.setMocks(
   settings.preview,
 );
 pulumi.runtime.setAllConfig(JSON.parse(process.env.PULUMI_CONFIG || "{}"), settings.secretKeys);
+function dataFunctions() {
+  try {
+    const { createRequire } = require("module");
+    const path = require("path");
+    const fromProgram = createRequire(settings.programFile);
+    const root = path.dirname(fromProgram.resolve("pulumi-yandex-pdd/package.json"));
+    return fromProgram(path.join(root, "dist", "functions", "service.js"));
+  } catch {
+    return undefined;
+  }
+}
 async function resolve(value) {
   const out = pulumi.output(value);
   return typeof out.promise === "function" ? out.promise(true) : new Promise((r) => out.apply(r));

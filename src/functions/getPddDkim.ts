@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { fetchPddDkim } from "./service";
 import { FUNCTION_TOKENS, afterDependencies, invokeOrMock } from "./support";
 

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { Yandex360DomainCheck } from "../client/types";
 import { fetchPddDomains } from "./service";
 import { FUNCTION_TOKENS, MAX_DOMAINS_PAGE_SIZE, afterDependencies, invokeOrMock } from "./support";

@@ -78,7 +78,10 @@ try {
   // 2. The package as users get it: build, then pack.
   step = Date.now();
   run("npm", ["run", "build"]);
-  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", scratch]).stdout)[0];
+  // Built just above: --ignore-scripts skips prepack's second build.
+  const packed = JSON.parse(
+    run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch]).stdout,
+  )[0];
   const tarball = path.join(scratch, packed.filename);
   log(`packed ${packed.filename} (${seconds(step)})`);
 

@@ -24,6 +24,11 @@ export interface CaptureOptions {
   stack?: string;
   /** Run as a preview (`isDryRun()`); default false. */
   preview?: boolean;
+  /**
+   * What the mocks answer per resource name instead of `<name>_id` and the inputs: e.g. the id and
+   * outputs a provider's Create returned, so the program's exports resolve as after a `pulumi up`.
+   */
+  states?: Record<string, { id: string; state: Props }>;
   timeoutMs?: number;
 }
 
@@ -32,9 +37,13 @@ export interface CapturedResource {
   name: string;
   /** Inputs as the SDK sent them to the engine: `__provider` included, secrets still wrapped. */
   inputs: Props;
-  /** The id the mocks gave it: `<name>_id`. */
+  /** The id the mocks gave it: `<name>_id`, or the one given in `states`. */
   id: string;
   custom: boolean;
+  /** URNs of the resources it depends on (`dependsOn` and those its inputs came from), as the engine gets them. */
+  dependencies: string[];
+  /** Its `retainOnDelete` option: `pulumi destroy` does not call Delete for it. */
+  retainOnDelete: boolean;
   /** The top-level URN the engine would give it (parents are not reflected). */
   urn: string;
 }
@@ -57,15 +66,26 @@ const RUNNER = String.raw`"use strict";
 const pulumi = require("@pulumi/pulumi");
 const settings = JSON.parse(process.env.PDD_HARNESS_CAPTURE);
 const registrations = [];
+const requests = new Map();
 const errors = [];
 process.on("unhandledRejection", (err) => errors.push(String((err && err.stack) || err)));
 process.on("uncaughtException", (err) => errors.push(String((err && err.stack) || err)));
 pulumi.runtime.setMocks(
   {
     newResource(args) {
-      const id = args.name + "_id";
-      registrations.push({ type: args.type, name: args.name, inputs: args.inputs, id, custom: args.custom });
-      return { id, state: args.inputs };
+      const given = settings.states[args.name];
+      const id = given ? given.id : args.name + "_id";
+      const req = requests.get(args.name);
+      registrations.push({
+        type: args.type,
+        name: args.name,
+        inputs: args.inputs,
+        id,
+        custom: args.custom,
+        dependencies: req ? req.getDependenciesList() : [],
+        retainOnDelete: req ? req.getRetainondelete() === true : false,
+      });
+      return { id, state: given ? given.state : args.inputs };
     },
     // Under mocks the package's data functions ask call(); answer them as the service would, with
     // the installed package's own implementations (so a program's getPddDomainsOutput still reads
@@ -81,6 +101,13 @@ pulumi.runtime.setMocks(
   settings.stack,
   settings.preview,
 );
+// The mocks do not hand newResource the request's options; keep each request to read them from.
+const monitor = pulumi.runtime.getMonitor();
+const registerResource = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req, callback) => {
+  requests.set(req.getName(), req);
+  return registerResource(req, callback);
+};
 pulumi.runtime.setAllConfig(JSON.parse(process.env.PULUMI_CONFIG || "{}"), settings.secretKeys);
 function dataFunctions() {
   try {
@@ -156,6 +183,7 @@ export async function captureRegistrations(options: CaptureOptions): Promise<Cap
       stack,
       preview: options.preview ?? false,
       secretKeys: options.secretKeys ?? [],
+      states: options.states ?? {},
       programFile,
     }),
   };

@@ -166,8 +166,8 @@ interface PackResult {
 
 function pack(): PackResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdd-harness-pack-"));
-  // build() above made dist; --ignore-scripts keeps prepack (clean + build) from rebuilding it under
-  // concurrent runs that read it.
+  // build() above made dist; --ignore-scripts keeps prepack from building it again (and under
+  // concurrent runs that read it).
   const out = run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], repoRoot);
   const [entry] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
   return { tarball: path.join(dir, entry.filename), files: entry.files.map((f) => f.path).sort(), dir };

@@ -37,9 +37,9 @@ let shipped: Set<string>;
 
 /**
  * A clone that was never built: the files a checkout has (no dist/), and the repository's
- * node_modules for tsc. Its pack runs prepack (clean + build), so this also checks that a pack from
- * a fresh clone has dist/, and the maps are those of a clean build (the repository's own dist/ may
- * hold outputs of deleted sources until its next clean).
+ * node_modules for tsc. Its pack runs prepack (the build), so this also checks that a pack from a
+ * fresh clone has dist/, and the maps are those of a clean build (the repository's own dist/ may
+ * hold outputs of deleted sources until `npm run clean`).
  */
 beforeAll(async () => {
   clone = fs.mkdtempSync(path.join(os.tmpdir(), "pdd-pack-clone-"));

@@ -48,7 +48,7 @@ export interface PackEntry {
   files: { path: string; size: number }[];
 }
 
-/** What `npm pack --dry-run` would put in the tarball; `ignoreScripts` skips prepack (clean + build). */
+/** What `npm pack --dry-run` would put in the tarball; `ignoreScripts` skips prepack (the build). */
 export async function packListing(cwd: string, ignoreScripts: boolean): Promise<PackEntry> {
   const args = ["pack", "--dry-run", "--json", ...(ignoreScripts ? ["--ignore-scripts"] : [])];
   const result = await run("npm", args, cwd);

@@ -2,13 +2,12 @@
  * The Yandex 360 for Business face of pdd-emulator: `/directory/v1/...` on the same port and over the
  * same state as the PDD face, so a record added through one face is seen through the other.
  * One endpoint table; the handlers below it work on the shared EmulatorState. Latency, faults, the
- * request log and the statistics come from the server's shared plumbing (Yandex360Http).
+ * request log and the statistics come from the plumbing both faces share (FaceHttp).
  * Where the live service's answer is unconfirmed, the choice made here is noted at the handler (and
  * in README.md, "The emulator").
  */
 import type * as http from "node:http";
-import type { FaultKind } from "./faults";
-import type { RequestLogEntry } from "./server";
+import type { FaceHttp } from "./httpPlumbing";
 import type { DomainEntry, EmulatorState, StoredRecord } from "./state";
 import { fnv1a, normalizeDomainName, EmulatorApiRefusal, visibleOn } from "./state";
 import {
@@ -47,45 +46,6 @@ const DNS_DEFAULT_PER_PAGE = 50;
 const DOMAINS_MAX_PER_PAGE = 10;
 const ORG_DEFAULT_PAGE_SIZE = 10;
 const ORG_MAX_PAGE_SIZE = 100;
-
-/** What the face needs from the server: the HTTP plumbing both faces share. */
-export interface Yandex360Http {
-  state: EmulatorState;
-  checkToken(token: string): boolean;
-  /** Counts the request (total, in flight, per endpoint when known) and opens its log entry. */
-  begin(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    url: URL,
-    endpoint: string | null,
-  ): RequestLogEntry;
-  /** Waits out the configured latency. */
-  latency(): Promise<void>;
-  /** Picks this request's fault (counted, logged), then waits out the latency. */
-  faultThenLatency(endpoint: string, log: RequestLogEntry): Promise<FaultKind | null>;
-  /** Faults that happen instead of processing; true when the request is done. */
-  injectBeforeApplying(
-    fault: FaultKind,
-    mutation: boolean,
-    res: http.ServerResponse,
-    sendUnknown: () => void,
-  ): boolean;
-  /** After processing: counts an applied mutation and persists the state. */
-  applied(mutated: boolean): void;
-  /** truncated/lost_response after processing; true when the fault took over the answer. */
-  deliverFaulted(
-    res: http.ServerResponse,
-    fault: FaultKind | null,
-    status: number,
-    headers: Record<string, string>,
-    payload: Buffer,
-  ): boolean;
-  /** Reads a JSON body (at most 1 MB). */
-  readBody(
-    req: http.IncomingMessage,
-  ): Promise<{ kind: "ok"; data: Buffer } | { kind: "too_big" } | { kind: "aborted" }>;
-  persist(): void;
-}
 
 export interface Yandex360Options {
   /** Largest DNS `perPage` served; larger requests get this many (the answer's perPage says so). */
@@ -189,7 +149,7 @@ const STATUS_EPOCH = Date.UTC(2024, 0, 1);
 
 export class Yandex360Face {
   constructor(
-    private readonly http: Yandex360Http,
+    private readonly http: FaceHttp,
     private readonly options: Yandex360Options,
   ) {}
 

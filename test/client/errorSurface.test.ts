@@ -38,7 +38,8 @@ const EMULATOR_DIR = path.join(__dirname, "..", "..", "src", "emulator");
 function emulatorCodes(): Set<string> {
   const codes = new Set<string>();
   const literals = (text: string) => [...text.matchAll(/"([a-z][a-z_]*)"/g)].map((m) => m[1]!);
-  for (const file of ["state.ts", "server.ts"]) {
+  // The PDD face's sources: the state's refusals, the face's answers and the server's own envelopes.
+  for (const file of ["state.ts", "pdd.ts", "server.ts", "httpPlumbing.ts"]) {
     const source = fs.readFileSync(path.join(EMULATOR_DIR, file), "utf8");
     for (const m of source.matchAll(/new EmulatorApiRefusal\(([^;]*?)\);/g)) {
       for (const code of literals(m[1]!)) codes.add(code);

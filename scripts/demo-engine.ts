@@ -29,6 +29,7 @@ import {
   engineDelete,
   prepareProgramFolder,
   programFolderInfoFile,
+  programFoldersRoot,
   repoRoot,
   unwrapSecrets,
 } from "../test/harness";
@@ -90,6 +91,11 @@ function cleanup(): Promise<void> {
       removeProgramFolder();
     } catch (err) {
       console.error(`demo: could not remove ${folder?.info.folder}: ${String(err)}`);
+    }
+    try {
+      fs.rmdirSync(programFoldersRoot); // Only when empty: no other run keeps a folder there.
+    } catch {
+      // Not empty, or not there.
     }
   })();
   return cleaning;
@@ -377,8 +383,11 @@ main()
   .then(
     () => cleanup(),
     async (err: unknown) => {
-      await cleanup();
+      // A Ctrl-C during the build or npm install (synchronous child processes) surfaces here first, as
+      // their failure; let the pending signal's handler run and report it instead.
+      await new Promise((resolve) => setTimeout(resolve, 200));
       if (interrupted) return;
+      await cleanup();
       const message = err instanceof Error ? err.message : String(err);
       console.error(`\ndemo failed: ${message}`);
       process.exitCode = 1;

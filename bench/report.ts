@@ -39,6 +39,8 @@ export interface SizeRun {
   hostMaxPeakKb: number;
   /** Records the run left behind in the domain (should be 0). */
   leftover: number;
+  /** The machine's load averages (1, 5, 15 min) before and after this size's runs. */
+  load?: { before: string; after: string };
 }
 
 export type TargetKind = "api-calls" | "wall-time" | "connections" | "size" | "memory";
@@ -281,6 +283,49 @@ export function idealRatioTable(run: SizeRun): string {
   );
 }
 
+/**
+ * CPU time per phase (each phase's median run) of every process on the two-core machine: the
+ * provider host, the bench (the engine stand-in's gRPC client, or the provider itself in-process) and
+ * the emulator, for `PddDnsRecord` and the ideal provider on the engine path and for the provider
+ * runtime in-process. Where the wall time goes when the cores are shared.
+ */
+export function cpuTable(run: SizeRun): string {
+  const f = (v: number | undefined): string => (v === undefined ? "–" : ms(v));
+  const total = (p: PhaseMeasure | undefined): number | undefined =>
+    p?.cpuMs === undefined ? undefined : p.cpuMs.bench + (p.cpuMs.host ?? 0) + (p.cpuMs.emulator ?? 0);
+  const busy = (p: PhaseMeasure | undefined): string => {
+    const t = total(p);
+    return p === undefined || t === undefined || p.wallMs === 0 ? "–" : (t / p.wallMs).toFixed(2);
+  };
+  const rows = run.engine.map((p) => {
+    const c = run.control?.find((x) => x.phase === p.phase);
+    const r = run.runtime?.find((x) => x.phase === p.phase);
+    return [
+      p.phase,
+      `${ms(p.wallMs)} / ${c ? ms(c.wallMs) : "–"}`,
+      `${f(p.cpuMs?.host)} / ${f(c?.cpuMs?.host)}`,
+      `${f(p.cpuMs?.bench)} / ${f(c?.cpuMs?.bench)}`,
+      f(p.cpuMs?.emulator),
+      `${f(total(p))} / ${f(total(c))}`,
+      `${busy(p)} / ${busy(c)}`,
+      r ? `${ms(r.wallMs)}: ${f(r.cpuMs?.bench)} + ${f(r.cpuMs?.emulator)}` : "–",
+    ];
+  });
+  return table(
+    [
+      "phase",
+      "wall ms: real / ideal",
+      "host CPU ms: real / ideal",
+      "bench CPU ms: real / ideal",
+      "emulator CPU ms",
+      "all CPU ms: real / ideal",
+      "cores busy: real / ideal",
+      "runtime in-process: wall: provider + emulator CPU ms",
+    ],
+    rows,
+  );
+}
+
 export function summaryLines(run: SizeRun): string[] {
   const peak = run.hostPeakKb;
   return [
@@ -288,6 +333,7 @@ export function summaryLines(run: SizeRun): string[] {
     `state after create: ${run.stateBytes} bytes for ${run.n} resources, ${Math.round(run.stateBytes / run.n)} per resource (inputs + outputs, __provider in both)`,
     `provider host memory: ${mb(run.hostStartKb)} MB before the first phase, peak ${mb(peak)} MB (+${mb(peak - run.hostStartKb)} MB, ${((peak - run.hostStartKb) / run.n).toFixed(1)} KiB per record; median growth of ${run.engineAll.length} runs), highest peak ${mb(run.hostMaxPeakKb)} MB`,
     `records left behind: ${run.leftover}`,
+    ...(run.load ? [`load average: ${run.load.before} before these runs, ${run.load.after} after`] : []),
   ];
 }
 

@@ -19,10 +19,12 @@ import { startEmulatorProcess } from "./emulatorProcess";
 import type { EmulatorView, RemoteEmulator } from "./emulatorProcess";
 import type { DomainsMeasure } from "./domains";
 import { idealProviderText } from "./idealProvider";
+import { PhaseCpu } from "./cpu";
 import { HostMemory } from "./memory";
 import {
   comparisonTable,
   controlTable,
+  cpuTable,
   evaluateTargets,
   idealRatioTable,
   providerTable,
@@ -194,6 +196,7 @@ async function runEngine(
   const host = await configuredHost(folder, emulator.url, { token: TOKEN, config: backend.config });
   try {
     const memory = new HostMemory(host.pid);
+    const cpu = new PhaseCpu({ host: host.pid, emulator: emulator.pid });
     const driver = engineDriver(host);
     await warmUp(driver, template, emulator, backend, args.parallel);
     const hostStartKb = memory.read()?.rssKb ?? 0;
@@ -204,8 +207,12 @@ async function runEngine(
       n,
       parallel: args.parallel,
       hooks: {
-        before: () => memory.start(),
+        before: () => {
+          memory.start();
+          cpu.begin();
+        },
         after: (_phase, measure) => {
+          measure.cpuMs = cpu.end();
           measure.hostPeakKb = memory.stop();
         },
       },
@@ -234,7 +241,14 @@ async function runRuntime(
     });
     const { __provider: _provider, ...inputs } = template;
     await warmUp(driver, inputs, emulator, backend, args.parallel);
-    const options = { emulator, backend, domain: DOMAIN, n, parallel: args.parallel };
+    const cpu = new PhaseCpu({ emulator: emulator.pid });
+    const hooks = {
+      before: () => cpu.begin(),
+      after: (_phase: string, measure: PhaseMeasure) => {
+        measure.cpuMs = cpu.end();
+      },
+    };
+    const options = { emulator, backend, domain: DOMAIN, n, parallel: args.parallel, hooks };
     return (await runWorkload(driver, inputs, options)).phases;
   } finally {
     await emulator.close();
@@ -273,6 +287,7 @@ async function runSize(
   args: BenchArgs,
 ): Promise<SizeRun> {
   const at = `${backend.name} N=${n}`;
+  const loadBefore = loadAverage();
   let floor: PhaseMeasure[] | undefined;
   if (args.floor && args.latencyMs > 0) {
     log(`${at}: engine path with no added latency (its own cost)`);
@@ -324,16 +339,24 @@ async function runSize(
     stateBytes: Math.max(...engineRuns.map((e) => e.stateBytes)),
     ...hostMemory(engineRuns),
     leftover: Math.max(...engineRuns.map((e) => e.leftover)),
+    load: { before: loadBefore, after: loadAverage() },
   };
 }
+
+/** The 1-, 5- and 15-minute load averages: other work on the machine shifts every wall time. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+}
+
+const benchStarted = performance.now();
 
 function machine(): string {
   const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
   const cpu = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown CPU";
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
+  const load = loadAverage();
   return (
     `${os.availableParallelism()} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
     `Node ${process.version}, ${os.platform()} ${os.release()}, load average ${load} at the start`
@@ -374,6 +397,7 @@ async function main(): Promise<number> {
   const out: string[] = [
     `# pulumi-yandex-pdd bench — latency ${args.latencyMs} ms per request, ${args.parallel} operations in flight`,
     `machine: ${host}`,
+    `load average at the end: ${loadAverage()}; bench wall time ${((performance.now() - benchStarted) / 60_000).toFixed(1)} min`,
     `command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
     "",
   ];
@@ -399,6 +423,14 @@ async function main(): Promise<number> {
         "",
       );
       out.push(idealRatioTable(run), "");
+    }
+    if (run.engine.some((p) => p.cpuMs !== undefined)) {
+      out.push(
+        "CPU time per phase (user + system, every thread; ±10 ms a process), `PddDnsRecord` (real) and the ideal provider on the engine path, and the provider runtime in-process:",
+        "",
+        cpuTable(run),
+        "",
+      );
     }
     if (run.runtime) out.push("Provider runtime called in-process (no gRPC):", "", runtimeTable(run), "");
     if (run.baseline) out.push("Naive baseline versus the provider runtime (both in-process):", "");

@@ -1,6 +1,7 @@
 import { CheckFailedError, engineDelete, engineRefresh, unwrapSecrets, urn } from "../test/harness";
 import type { DiffResult, ProviderHost, Props, ResourceState } from "../test/harness";
 import type { BenchBackend } from "./backends";
+import type { CpuMeasure } from "./cpu";
 import type { EmulatorView } from "./emulatorProcess";
 import { StepExecutor } from "./pool";
 
@@ -39,6 +40,8 @@ export interface PhaseMeasure {
   actions: Record<string, number>;
   /** Peak resident memory of the provider host during the phase (KiB), when measured. */
   hostPeakKb?: number;
+  /** CPU time each process spent in the phase, when measured. */
+  cpuMs?: CpuMeasure;
 }
 
 /** Per-phase hooks, e.g. to sample the provider host's memory. */

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { parseArgs } from "node:util";
-import { prepareProgramFolder } from "../test/harness";
+import { keepProgramFolder, prepareProgramFolder } from "../test/harness";
 import type { Props } from "../test/harness";
 import { captureProgram, configuredHost, inputsOf } from "../test/engine/support";
 import { YANDEX360_DNS_PAGE_SIZE } from "../src/client/yandex360";
@@ -378,6 +378,8 @@ async function main(): Promise<number> {
     folder = info.folder;
     log(`program folder ${folder} (${info.reused ? "reused" : "installed"})`);
   }
+  // A concurrent test run removes program folders unused for 10 minutes; this run takes longer.
+  keepProgramFolder(folder);
   const template = await captureTemplate(folder);
 
   const backends = args.apis.map((api) => benchBackend(api, args.yandex360MaxPerPage));

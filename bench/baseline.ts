@@ -1,5 +1,4 @@
 import { Agent } from "undici";
-import { PddClient } from "../src/client";
 import { runPool } from "./pool";
 import { measurePhase, recordFields, updatedIndexes } from "./workload";
 import type { PhaseMeasure, WorkloadOptions } from "./workload";
@@ -10,16 +9,17 @@ export interface BaselineOptions extends WorkloadOptions {
 
 /**
  * The naive way to do the same work, for comparison: the same API calls in the same phases with the
- * same parallelism, except that every read lists the zone itself (no sharing of `dns/list`) and every
- * request opens a new connection (undici with `pipelining: 0`, i.e. no keep-alive). It runs as a plain
- * loop over `PddClient` in this process, with no provider host: what is compared is the traffic the
- * service sees, and leaving out the gRPC hop only flatters the baseline's wall times. The preview makes
- * no call here either: a provider's diff is local in both designs.
+ * same parallelism, except that every read lists the zone itself (no sharing of the listing; on
+ * Yandex 360 every read walks all the pages) and every request opens a new connection (undici with
+ * `pipelining: 0`, i.e. no keep-alive). It runs as a plain loop over the backend's client
+ * (`PddClient` or `Yandex360Client`) in this process, with no provider host: what is compared is the
+ * traffic the service sees, and leaving out the gRPC hop only flatters the baseline's wall times. The
+ * preview makes no call here either: a provider's diff is local in both designs.
  */
 export async function runBaseline(options: BaselineOptions): Promise<PhaseMeasure[]> {
-  const { emulator, token, domain, n, parallel } = options;
+  const { emulator, backend, token, domain, n, parallel } = options;
   const dispatcher = new Agent({ pipelining: 0 });
-  const client = new PddClient({ token, endpoint: emulator.url, dispatcher });
+  const client = backend.naiveClient(token, emulator.url, dispatcher);
   const indexes = Array.from({ length: n }, (_, i) => i);
   const changed = updatedIndexes(n);
   const phases: PhaseMeasure[] = [];
@@ -27,10 +27,7 @@ export async function runBaseline(options: BaselineOptions): Promise<PhaseMeasur
   try {
     phases.push(
       await measurePhase(options, "create", async () => {
-        ids = await runPool(indexes, parallel, async (i) => {
-          const record = await client.addRecord({ domain, type: "A", ttl: 3600, ...recordFields(i) });
-          return record.recordId;
-        });
+        ids = await runPool(indexes, parallel, (i) => client.add(domain, recordFields(i)));
         return { outcomes: ids.map(() => "create") };
       }),
     );
@@ -40,8 +37,8 @@ export async function runBaseline(options: BaselineOptions): Promise<PhaseMeasur
     const refresh = (phase: "refresh" | "refresh-2") =>
       measurePhase(options, phase, async () => ({
         outcomes: await runPool(indexes, parallel, async (i) => {
-          const zone = await client.listRecords(domain);
-          return zone.some((r) => r.recordId === ids[i]) ? "same" : "gone";
+          const zone = await client.list(domain);
+          return zone.includes(ids[i]!) ? "same" : "gone";
         }),
       }));
     phases.push(await refresh("refresh"));
@@ -49,7 +46,7 @@ export async function runBaseline(options: BaselineOptions): Promise<PhaseMeasur
       await measurePhase(options, "update", async () => ({
         outcomes: await runPool(indexes, parallel, async (i) => {
           if (!changed.has(i)) return "same";
-          await client.editRecord({ domain, recordId: ids[i]!, ttl: 3600, ...recordFields(i, 1) });
+          await client.edit(domain, ids[i]!, recordFields(i, 1));
           return "update";
         }),
       })),
@@ -57,7 +54,7 @@ export async function runBaseline(options: BaselineOptions): Promise<PhaseMeasur
     phases.push(await refresh("refresh-2"));
     phases.push(
       await measurePhase(options, "delete", async () => {
-        await runPool(ids, parallel, (id) => client.deleteRecord(domain, id));
+        await runPool(ids, parallel, (id) => client.del(domain, id));
         return { outcomes: ids.map(() => "delete") };
       }),
     );

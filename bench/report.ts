@@ -1,9 +1,12 @@
+import type { BackendInfo } from "./backends";
 import type { DomainsMeasure } from "./domains";
 import { boundedMs } from "./workload";
 import type { PhaseMeasure } from "./workload";
 
-/** Everything measured for one record count. */
+/** Everything measured for one record count on one backend. */
 export interface SizeRun {
+  /** The service the emulator was driven as, and how it lists a zone. */
+  backend: BackendInfo;
   n: number;
   latencyMs: number;
   parallel: number;
@@ -22,6 +25,8 @@ export interface SizeRun {
   control: PhaseMeasure[] | undefined;
   /** The provider runtime called in-process, with the emulator's latency. */
   runtime: PhaseMeasure[] | undefined;
+  /** Every ideal-provider run, in the order of `engineAll` (run r of each ran back to back). */
+  controlAll: PhaseMeasure[][] | undefined;
   /** The naive client, with the emulator's latency. */
   baseline: PhaseMeasure[] | undefined;
   providerBytes: number;
@@ -34,6 +39,8 @@ export interface SizeRun {
   hostMaxPeakKb: number;
   /** Records the run left behind in the domain (should be 0). */
   leftover: number;
+  /** The machine's load averages (1, 5, 15 min) before and after this size's runs. */
+  load?: { before: string; after: string };
 }
 
 export type TargetKind = "api-calls" | "wall-time" | "connections" | "size" | "memory";
@@ -45,10 +52,13 @@ export interface TargetResult {
   detail: string;
 }
 
-/** The issue's limits. */
+/** The issues' limits. */
 export const LIMITS = {
+  /** Listings of the zone per refresh (on Yandex 360 each listing is a walk of all its pages). */
   refreshLists: 2,
   wallOverBound: 1.5,
+  /** Create, update (apply) and delete on the engine path at most this many times the ideal provider's. */
+  wallOverIdeal: 1.3,
   providerBytes: 3 * 1024,
   hostPeakMb: 300,
   /** Memory growth per record at the largest N at most this many times that at the smallest, plus slack. */
@@ -226,6 +236,96 @@ export function comparisonTable(run: SizeRun): string {
   );
 }
 
+/**
+ * Create, update (apply) and delete of `PddDnsRecord` over the ideal provider's: the ratio of the
+ * medians, and the range of the ratios of runs that ran back to back (run r of each).
+ */
+export function idealRatioTable(run: SizeRun): string {
+  const rows: string[][] = [];
+  for (const p of run.engine.filter((x) => TIMED_PHASES.has(x.phase))) {
+    const c = run.control?.find((x) => x.phase === p.phase);
+    if (!c) continue;
+    const paired = run.engineAll
+      .map((r, i) => {
+        const e = r.find((x) => x.phase === p.phase);
+        const k = run.controlAll?.[i]?.find((x) => x.phase === p.phase);
+        return e && k ? boundedMs(e) / boundedMs(k) : undefined;
+      })
+      .filter((v): v is number => v !== undefined);
+    const range = (values: number[]) =>
+      values.length === 0 ? "–" : `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}×`;
+    const times = (runs: PhaseMeasure[][] | undefined) =>
+      (runs ?? []).map((r) => r.find((x) => x.phase === p.phase)).filter((x) => x !== undefined);
+    const msRange = (values: PhaseMeasure[]) =>
+      values.length === 0
+        ? "–"
+        : `${ms(Math.min(...values.map(boundedMs)))}–${ms(Math.max(...values.map(boundedMs)))}`;
+    const ok = boundedMs(p) <= LIMITS.wallOverIdeal * boundedMs(c);
+    rows.push([
+      p.applyMs === undefined ? p.phase : `${p.phase} (apply)`,
+      `${ms(boundedMs(p))} (${msRange(times(run.engineAll))})`,
+      `${ms(boundedMs(c))} (${msRange(times(run.controlAll))})`,
+      ratio(boundedMs(p), boundedMs(c)),
+      range(paired),
+      ok ? "PASS" : "FAIL",
+    ]);
+  }
+  return table(
+    [
+      "phase",
+      "PddDnsRecord ms (range)",
+      "ideal provider ms (range)",
+      "median / median",
+      "run by run",
+      `≤ ${LIMITS.wallOverIdeal}×`,
+    ],
+    rows,
+  );
+}
+
+/**
+ * CPU time per phase (each phase's median run) of every process on the two-core machine: the
+ * provider host, the bench (the engine stand-in's gRPC client, or the provider itself in-process) and
+ * the emulator, for `PddDnsRecord` and the ideal provider on the engine path and for the provider
+ * runtime in-process. Where the wall time goes when the cores are shared.
+ */
+export function cpuTable(run: SizeRun): string {
+  const f = (v: number | undefined): string => (v === undefined ? "–" : ms(v));
+  const total = (p: PhaseMeasure | undefined): number | undefined =>
+    p?.cpuMs === undefined ? undefined : p.cpuMs.bench + (p.cpuMs.host ?? 0) + (p.cpuMs.emulator ?? 0);
+  const busy = (p: PhaseMeasure | undefined): string => {
+    const t = total(p);
+    return p === undefined || t === undefined || p.wallMs === 0 ? "–" : (t / p.wallMs).toFixed(2);
+  };
+  const rows = run.engine.map((p) => {
+    const c = run.control?.find((x) => x.phase === p.phase);
+    const r = run.runtime?.find((x) => x.phase === p.phase);
+    return [
+      p.phase,
+      `${ms(p.wallMs)} / ${c ? ms(c.wallMs) : "–"}`,
+      `${f(p.cpuMs?.host)} / ${f(c?.cpuMs?.host)}`,
+      `${f(p.cpuMs?.bench)} / ${f(c?.cpuMs?.bench)}`,
+      f(p.cpuMs?.emulator),
+      `${f(total(p))} / ${f(total(c))}`,
+      `${busy(p)} / ${busy(c)}`,
+      r ? `${ms(r.wallMs)}: ${f(r.cpuMs?.bench)} + ${f(r.cpuMs?.emulator)}` : "–",
+    ];
+  });
+  return table(
+    [
+      "phase",
+      "wall ms: real / ideal",
+      "host CPU ms: real / ideal",
+      "bench CPU ms: real / ideal",
+      "emulator CPU ms",
+      "all CPU ms: real / ideal",
+      "cores busy: real / ideal",
+      "runtime in-process: wall: provider + emulator CPU ms",
+    ],
+    rows,
+  );
+}
+
 export function summaryLines(run: SizeRun): string[] {
   const peak = run.hostPeakKb;
   return [
@@ -233,6 +333,7 @@ export function summaryLines(run: SizeRun): string[] {
     `state after create: ${run.stateBytes} bytes for ${run.n} resources, ${Math.round(run.stateBytes / run.n)} per resource (inputs + outputs, __provider in both)`,
     `provider host memory: ${mb(run.hostStartKb)} MB before the first phase, peak ${mb(peak)} MB (+${mb(peak - run.hostStartKb)} MB, ${((peak - run.hostStartKb) / run.n).toFixed(1)} KiB per record; median growth of ${run.engineAll.length} runs), highest peak ${mb(run.hostMaxPeakKb)} MB`,
     `records left behind: ${run.leftover}`,
+    ...(run.load ? [`load average: ${run.load.before} before these runs, ${run.load.after} after`] : []),
   ];
 }
 
@@ -250,11 +351,15 @@ function timeTarget(at: string, what: string, p: PhaseMeasure, run: SizeRun): Ta
   };
 }
 
-/** Every target of the issue, evaluated over all runs. */
-export function evaluateTargets(runs: SizeRun[], domains: DomainsMeasure | undefined): TargetResult[] {
+/** Where a figure comes from in target names: `PDD N=200`, `Yandex 360 N=1000`. */
+export const runName = (run: SizeRun): string => `${run.backend.name} N=${run.n}`;
+
+/** Every target of the issues, evaluated over all runs. */
+export function evaluateTargets(runs: SizeRun[], domains: DomainsMeasure[]): TargetResult[] {
   const out: TargetResult[] = [];
   for (const run of runs) {
-    const at = `N=${run.n}`;
+    const at = runName(run);
+    const listLabel = run.backend.labels.list;
     // Counts must hold in every run, not only in the median one; the detail shows each distinct value.
     const everyRun = (phase: string) => run.engineAll.map((r) => r.find((p) => p.phase === phase)!);
     const distinct = (values: string[]) => [...new Set(values)].join(" | ");
@@ -270,13 +375,20 @@ export function evaluateTargets(runs: SizeRun[], domains: DomainsMeasure | undef
     }
     for (const p of run.engine.filter((x) => x.phase.startsWith("refresh"))) {
       const all = everyRun(p.phase);
+      // One listing is one call on PDD, a walk of ⌈records / page size⌉ pages on Yandex 360.
+      const perListing = p.ideal[listLabel] ?? 1;
+      const limit = LIMITS.refreshLists * perListing;
       const ok = (x: PhaseMeasure) => {
-        const lists = x.calls["dns/list"] ?? 0;
-        return lists <= LIMITS.refreshLists && x.totalCalls === lists && x.actions.same === run.n;
+        const lists = x.calls[listLabel] ?? 0;
+        return lists <= limit && x.totalCalls === lists && x.actions.same === run.n;
       };
+      const what =
+        perListing === 1 && run.backend.listPageSize === undefined
+          ? `at most ${limit} ${listLabel} calls`
+          : `at most ${LIMITS.refreshLists} listings (${limit} ${listLabel} calls: ${p.listed} records, ${run.backend.listPageSize} a page)`;
       out.push({
         kind: "api-calls",
-        name: `${at} ${p.phase}: at most ${LIMITS.refreshLists} dns/list calls, no drift${runsNote}`,
+        name: `${at} ${p.phase}: ${what}, no drift${runsNote}`,
         status: status(all.every(ok)),
         detail: distinct(all.map((x) => `${byEndpoint(x.calls)}; ${tally(x.actions)}`)),
       });
@@ -298,6 +410,10 @@ export function evaluateTargets(runs: SizeRun[], domains: DomainsMeasure | undef
     }
     for (const c of (run.control ?? []).filter((x) => TIMED_PHASES.has(x.phase))) {
       out.push(timeTarget(at, "ideal provider, engine path", { ...c, totalCalls: c.idealTotal }, run));
+    }
+    for (const p of run.engine.filter((x) => TIMED_PHASES.has(x.phase))) {
+      const c = run.control?.find((x) => x.phase === p.phase);
+      if (c) out.push(idealTarget(at, p, c, run));
     }
     for (const p of run.engine.filter((x) => SATURATED_PHASES.has(x.phase))) {
       out.push({
@@ -333,44 +449,60 @@ export function evaluateTargets(runs: SizeRun[], domains: DomainsMeasure | undef
       detail: `${run.leftover} left`,
     });
   }
-  const sorted = [...runs].sort((a, b) => a.n - b.n);
-  const small = sorted[0];
-  const large = sorted[sorted.length - 1];
-  if (small && large && large.n > small.n) {
-    const growth = (r: SizeRun) => r.hostPeakKb - r.hostStartKb;
-    const allowedKb =
-      (Math.max(growth(small), 0) / small.n) * large.n * LIMITS.memoryLinearity + LIMITS.memorySlackMb * 1024;
-    out.push({
-      kind: "memory",
-      name: `host memory grows at most linearly from N=${small.n} to N=${large.n}`,
-      status: status(growth(large) <= allowedKb),
-      detail: `+${mb(growth(small))} MB at N=${small.n}, +${mb(growth(large))} MB at N=${large.n} (allowed ${mb(allowedKb)} MB: ${LIMITS.memoryLinearity}× linear + ${LIMITS.memorySlackMb} MB)`,
-    });
-  } else {
-    out.push({
-      kind: "memory",
-      name: "host memory grows at most linearly with N",
-      status: "SKIP",
-      detail: "needs two sizes, e.g. --n 200,1000",
-    });
+  for (const api of [...new Set(runs.map((r) => r.backend.api))]) {
+    const sorted = runs.filter((r) => r.backend.api === api).sort((a, b) => a.n - b.n);
+    const small = sorted[0]!;
+    const large = sorted[sorted.length - 1]!;
+    const name = small.backend.name;
+    if (large.n > small.n) {
+      const growth = (r: SizeRun) => r.hostPeakKb - r.hostStartKb;
+      const allowedKb =
+        (Math.max(growth(small), 0) / small.n) * large.n * LIMITS.memoryLinearity +
+        LIMITS.memorySlackMb * 1024;
+      out.push({
+        kind: "memory",
+        name: `${name}: host memory grows at most linearly from N=${small.n} to N=${large.n}`,
+        status: status(growth(large) <= allowedKb),
+        detail: `+${mb(growth(small))} MB at N=${small.n}, +${mb(growth(large))} MB at N=${large.n} (allowed ${mb(allowedKb)} MB: ${LIMITS.memoryLinearity}× linear + ${LIMITS.memorySlackMb} MB)`,
+      });
+    } else {
+      out.push({
+        kind: "memory",
+        name: `${name}: host memory grows at most linearly with N`,
+        status: "SKIP",
+        detail: "needs two sizes, e.g. --n 200,1000",
+      });
+    }
+    if (!sorted.some((r) => r.n >= 1000)) {
+      out.push({
+        kind: "memory",
+        name: `${name}: N=1000 completes`,
+        status: "SKIP",
+        detail: "not run (use --n 200,1000)",
+      });
+    }
   }
-  if (!runs.some((r) => r.n >= 1000)) {
-    out.push({
-      kind: "memory",
-      name: "N=1000 completes",
-      status: "SKIP",
-      detail: "not run (use --n 200,1000)",
-    });
-  }
-  if (domains) {
+  for (const d of domains) {
+    const name = d.api === "pdd" ? "PDD" : "Yandex 360";
     out.push({
       kind: "api-calls",
-      name: `getPddDomains for ${domains.domains} domains: ${domains.ideal} calls`,
-      status: status(domains.calls === domains.ideal && domains.returned === domains.domains),
-      detail: `${domains.calls} domain/domains calls, ${domains.returned} distinct domains returned`,
+      name: `${name} getPddDomains for ${d.domains} domains: ${d.ideal} ${d.label} calls (${d.pageSize} a page), nothing else`,
+      status: status(d.listCalls === d.ideal && d.calls === d.ideal && d.returned === d.domains),
+      detail: `${d.listCalls} ${d.label} calls (${d.calls} in all), ${d.returned} distinct domains returned`,
     });
   }
   return out;
+}
+
+/** `PddDnsRecord` against the ideal provider on the same engine path: the provider's own share. */
+function idealTarget(at: string, p: PhaseMeasure, c: PhaseMeasure, run: SizeRun): TargetResult {
+  const part = p.applyMs === undefined ? "wall time" : "Update steps";
+  return {
+    kind: "wall-time",
+    name: `${at} ${p.phase} (engine path): ${part} within ${LIMITS.wallOverIdeal}× the ideal provider's on the same path (medians of ${run.runs})`,
+    status: status(boundedMs(p) <= LIMITS.wallOverIdeal * boundedMs(c)),
+    detail: `${ms(boundedMs(p))} ms vs ${ms(boundedMs(c))} ms (${ratio(boundedMs(p), boundedMs(c))})`,
+  };
 }
 
 export function targetLines(targets: TargetResult[]): string[] {

@@ -1,25 +1,32 @@
 /**
- * `npm run bench [-- --n 200,1000 --latency-ms 20 --parallel 16]`: proves that `PddDnsRecord` runs at
- * the limit set by API latency and parallelism, through the SDK's own provider host, and compares it
- * with a naive client. See docs/performance.md for what each figure means.
+ * `npm run bench [-- --api pdd,yandex360 --n 200,1000 --latency-ms 20 --parallel 16]`: proves that
+ * `PddDnsRecord` runs at the limit set by API latency and parallelism, through the SDK's own provider
+ * host, on each backend (PDD and Yandex 360, both faces of the emulator), and compares it with a naive
+ * client. See docs/performance.md for what each figure means.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { parseArgs } from "node:util";
-import { prepareProgramFolder } from "../test/harness";
+import { keepProgramFolder, prepareProgramFolder } from "../test/harness";
 import type { Props } from "../test/harness";
 import { captureProgram, configuredHost, inputsOf } from "../test/engine/support";
+import { YANDEX360_DNS_PAGE_SIZE } from "../src/client/yandex360";
+import { BENCH_APIS, DEFAULT_YANDEX360_MAX_PER_PAGE, backendInfo, benchBackend } from "./backends";
+import type { BenchApi, BenchBackend } from "./backends";
 import { runBaseline } from "./baseline";
 import { measureGetPddDomains } from "./domains";
 import { startEmulatorProcess } from "./emulatorProcess";
 import type { EmulatorView, RemoteEmulator } from "./emulatorProcess";
 import type { DomainsMeasure } from "./domains";
 import { idealProviderText } from "./idealProvider";
+import { PhaseCpu } from "./cpu";
 import { HostMemory } from "./memory";
 import {
   comparisonTable,
   controlTable,
+  cpuTable,
   evaluateTargets,
+  idealRatioTable,
   providerTable,
   runtimeTable,
   summaryLines,
@@ -35,6 +42,9 @@ const DOMAIN = "example.com";
 const WARM_UP_DOMAIN = "warm-up.example.com";
 
 interface BenchArgs {
+  apis: BenchApi[];
+  /** The emulator's largest Yandex 360 DNS page (`yandex360DnsMaxPerPage`). */
+  yandex360MaxPerPage: number;
   sizes: number[];
   latencyMs: number;
   parallel: number;
@@ -49,6 +59,9 @@ interface BenchArgs {
 }
 
 const USAGE = `usage: npm run bench -- [options]
+  --api <api[,api...]>    backend(s): pdd, yandex360, or pdd,yandex360 for both (default pdd)
+  --y360-max-per-page <k> largest DNS page the emulator's Yandex 360 face serves (default ${DEFAULT_YANDEX360_MAX_PER_PAGE});
+                          the client asks for 1000 and follows a smaller echoed perPage
   --n <n[,n...]>          records in one domain; a comma-separated list runs each size (default 200)
   --latency-ms <ms>       latency the emulator adds to every API request (default 20)
   --parallel <p>          operations in flight, as \`pulumi up --parallel\` (default 16)
@@ -79,6 +92,8 @@ function parseCli(argv: string[]): BenchArgs {
     args: argv,
     strict: true,
     options: {
+      api: { type: "string", default: "pdd" },
+      "y360-max-per-page": { type: "string", default: String(DEFAULT_YANDEX360_MAX_PER_PAGE) },
       n: { type: "string", default: "200" },
       "latency-ms": { type: "string", default: "20" },
       parallel: { type: "string", default: "16" },
@@ -97,7 +112,15 @@ function parseCli(argv: string[]): BenchArgs {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
+  const apis = [...new Set(values.api.split(",").map((a) => a.trim()))];
+  for (const api of apis) {
+    if (!(BENCH_APIS as readonly string[]).includes(api)) {
+      throw new Error(`--api takes ${BENCH_APIS.join(", ")} or a comma-separated list of them, got "${api}"`);
+    }
+  }
   return {
+    apis: apis as BenchApi[],
+    yandex360MaxPerPage: positiveInt("y360-max-per-page", values["y360-max-per-page"]),
     sizes: values.n.split(",").map((s) => positiveInt("n", s.trim())),
     latencyMs: positiveInt("latency-ms", values["latency-ms"], true),
     parallel: positiveInt("parallel", values.parallel),
@@ -131,32 +154,65 @@ async function captureTemplate(folder: string): Promise<Props> {
 const WARM_UP_RECORDS = 32;
 
 /** The same workload on another domain, unmeasured: loads and JIT-compiles every code path first. */
-async function warmUp(driver: Driver, template: Props, emulator: EmulatorView, parallel: number) {
-  await runWorkload(driver, template, { emulator, domain: WARM_UP_DOMAIN, n: WARM_UP_RECORDS, parallel });
+async function warmUp(
+  driver: Driver,
+  template: Props,
+  emulator: EmulatorView,
+  backend: BenchBackend,
+  parallel: number,
+) {
+  await runWorkload(driver, template, {
+    emulator,
+    backend,
+    domain: WARM_UP_DOMAIN,
+    n: WARM_UP_RECORDS,
+    parallel,
+  });
 }
 
 /** A fresh emulator in its own process, so its CPU time is not charged to the code being measured. */
-function startBenchEmulator(latencyMs: number): Promise<RemoteEmulator> {
-  return startEmulatorProcess({ token: TOKEN, domains: [DOMAIN, WARM_UP_DOMAIN], latencyMs });
+function startBenchEmulator(backend: BenchBackend, latencyMs: number): Promise<RemoteEmulator> {
+  return startEmulatorProcess({
+    ...backend.emulator,
+    token: TOKEN,
+    domains: [DOMAIN, WARM_UP_DOMAIN],
+    latencyMs,
+  });
 }
 
-/** The engine path: a fresh emulator (`latencyMs` per request) and a fresh SDK provider host. */
-async function runEngine(folder: string, template: Props, n: number, latencyMs: number, args: BenchArgs) {
-  const emulator = await startBenchEmulator(latencyMs);
-  const host = await configuredHost(folder, emulator.url, { token: TOKEN });
+/**
+ * The engine path: a fresh emulator (`latencyMs` per request) and a fresh SDK provider host,
+ * configured for the backend as a stack would be (`pdd:api`, `pdd:orgId` for Yandex 360).
+ */
+async function runEngine(
+  folder: string,
+  backend: BenchBackend,
+  template: Props,
+  n: number,
+  latencyMs: number,
+  args: BenchArgs,
+) {
+  const emulator = await startBenchEmulator(backend, latencyMs);
+  const host = await configuredHost(folder, emulator.url, { token: TOKEN, config: backend.config });
   try {
     const memory = new HostMemory(host.pid);
+    const cpu = new PhaseCpu({ host: host.pid, emulator: emulator.pid });
     const driver = engineDriver(host);
-    await warmUp(driver, template, emulator, args.parallel);
+    await warmUp(driver, template, emulator, backend, args.parallel);
     const hostStartKb = memory.read()?.rssKb ?? 0;
     const result = await runWorkload(driver, template, {
       emulator,
+      backend,
       domain: DOMAIN,
       n,
       parallel: args.parallel,
       hooks: {
-        before: () => memory.start(),
+        before: () => {
+          memory.start();
+          cpu.begin();
+        },
         after: (_phase, measure) => {
+          measure.cpuMs = cpu.end();
           measure.hostPeakKb = memory.stop();
         },
       },
@@ -169,14 +225,31 @@ async function runEngine(folder: string, template: Props, n: number, latencyMs: 
 }
 
 /** The provider runtime called directly in this process, against a fresh emulator. */
-async function runRuntime(folder: string, template: Props, n: number, args: BenchArgs) {
-  const emulator = await startBenchEmulator(args.latencyMs);
+async function runRuntime(
+  folder: string,
+  backend: BenchBackend,
+  template: Props,
+  n: number,
+  args: BenchArgs,
+) {
+  const emulator = await startBenchEmulator(backend, args.latencyMs);
   try {
-    const driver = await runtimeDriver(loadRuntime(folder), { token: TOKEN, endpoint: emulator.url });
+    const driver = await runtimeDriver(loadRuntime(folder), {
+      token: TOKEN,
+      endpoint: emulator.url,
+      config: backend.config,
+    });
     const { __provider: _provider, ...inputs } = template;
-    await warmUp(driver, inputs, emulator, args.parallel);
-    return (await runWorkload(driver, inputs, { emulator, domain: DOMAIN, n, parallel: args.parallel }))
-      .phases;
+    await warmUp(driver, inputs, emulator, backend, args.parallel);
+    const cpu = new PhaseCpu({ emulator: emulator.pid });
+    const hooks = {
+      before: () => cpu.begin(),
+      after: (_phase: string, measure: PhaseMeasure) => {
+        measure.cpuMs = cpu.end();
+      },
+    };
+    const options = { emulator, backend, domain: DOMAIN, n, parallel: args.parallel, hooks };
+    return (await runWorkload(driver, inputs, options)).phases;
   } finally {
     await emulator.close();
   }
@@ -206,11 +279,19 @@ function hostMemory(runs: { phases: PhaseMeasure[]; hostStartKb: number }[]) {
   };
 }
 
-async function runSize(folder: string, template: Props, n: number, args: BenchArgs): Promise<SizeRun> {
+async function runSize(
+  folder: string,
+  backend: BenchBackend,
+  template: Props,
+  n: number,
+  args: BenchArgs,
+): Promise<SizeRun> {
+  const at = `${backend.name} N=${n}`;
+  const loadBefore = loadAverage();
   let floor: PhaseMeasure[] | undefined;
   if (args.floor && args.latencyMs > 0) {
-    log(`N=${n}: engine path with no added latency (its own cost)`);
-    floor = (await runEngine(folder, template, n, 0, args)).phases;
+    log(`${at}: engine path with no added latency (its own cost)`);
+    floor = (await runEngine(folder, backend, template, n, 0, args)).phases;
   }
   const engineRuns: Awaited<ReturnType<typeof runEngine>>[] = [];
   const controlRuns: PhaseMeasure[][] = [];
@@ -218,23 +299,23 @@ async function runSize(folder: string, template: Props, n: number, args: BenchAr
   // Interleaved, so that a change in the machine's load shifts all three alike.
   for (let r = 1; r <= args.runs; r++) {
     const of = args.runs > 1 ? ` (run ${r} of ${args.runs})` : "";
-    log(`N=${n}: engine path, ${args.latencyMs} ms per request${of}`);
-    engineRuns.push(await runEngine(folder, template, n, args.latencyMs, args));
+    log(`${at}: engine path, ${args.latencyMs} ms per request${of}`);
+    engineRuns.push(await runEngine(folder, backend, template, n, args.latencyMs, args));
     if (args.control) {
-      log(`N=${n}: engine path with the ideal provider, ${args.latencyMs} ms per step${of}`);
+      log(`${at}: engine path with the ideal provider, ${args.latencyMs} ms per step${of}`);
       const ideal = { ...template, __provider: idealProviderText(args.latencyMs) };
-      controlRuns.push((await runEngine(folder, ideal, n, args.latencyMs, args)).phases);
+      controlRuns.push((await runEngine(folder, backend, ideal, n, args.latencyMs, args)).phases);
     }
-    log(`N=${n}: provider runtime in-process, ${args.latencyMs} ms per request${of}`);
-    runtimeRuns.push(await runRuntime(folder, template, n, args));
+    log(`${at}: provider runtime in-process, ${args.latencyMs} ms per request${of}`);
+    runtimeRuns.push(await runRuntime(folder, backend, template, n, args));
   }
 
   let baseline: PhaseMeasure[] | undefined;
   if (args.baseline) {
-    log(`N=${n}: naive baseline, ${args.latencyMs} ms per request`);
-    const naive = await startBenchEmulator(args.latencyMs);
+    log(`${at}: naive baseline, ${args.latencyMs} ms per request`);
+    const naive = await startBenchEmulator(backend, args.latencyMs);
     try {
-      const common = { emulator: naive, token: TOKEN, parallel: args.parallel };
+      const common = { emulator: naive, backend, token: TOKEN, parallel: args.parallel };
       await runBaseline({ ...common, domain: WARM_UP_DOMAIN, n: WARM_UP_RECORDS });
       baseline = await runBaseline({ ...common, domain: DOMAIN, n });
     } finally {
@@ -242,6 +323,7 @@ async function runSize(folder: string, template: Props, n: number, args: BenchAr
     }
   }
   return {
+    backend: backendInfo(backend),
     n,
     latencyMs: args.latencyMs,
     parallel: args.parallel,
@@ -250,22 +332,31 @@ async function runSize(folder: string, template: Props, n: number, args: BenchAr
     engineAll: engineRuns.map((e) => e.phases),
     floor,
     control: args.control ? medianPhases(controlRuns) : undefined,
+    controlAll: args.control ? controlRuns : undefined,
     runtime: medianPhases(runtimeRuns),
     baseline,
     providerBytes: Buffer.byteLength(String(template.__provider)),
     stateBytes: Math.max(...engineRuns.map((e) => e.stateBytes)),
     ...hostMemory(engineRuns),
     leftover: Math.max(...engineRuns.map((e) => e.leftover)),
+    load: { before: loadBefore, after: loadAverage() },
   };
 }
+
+/** The 1-, 5- and 15-minute load averages: other work on the machine shifts every wall time. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+}
+
+const benchStarted = performance.now();
 
 function machine(): string {
   const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
   const cpu = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown CPU";
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
+  const load = loadAverage();
   return (
     `${os.availableParallelism()} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
     `Node ${process.version}, ${os.platform()} ${os.release()}, load average ${load} at the start`
@@ -287,25 +378,40 @@ async function main(): Promise<number> {
     folder = info.folder;
     log(`program folder ${folder} (${info.reused ? "reused" : "installed"})`);
   }
+  // A concurrent test run removes program folders unused for 10 minutes; this run takes longer.
+  keepProgramFolder(folder);
   const template = await captureTemplate(folder);
 
+  const backends = args.apis.map((api) => benchBackend(api, args.yandex360MaxPerPage));
   const runs: SizeRun[] = [];
-  for (const n of args.sizes) runs.push(await runSize(folder, template, n, args));
-  let domains: DomainsMeasure | undefined;
+  // Sizes outermost: both backends' runs of one N follow each other, under the same machine load.
+  for (const n of args.sizes) {
+    for (const backend of backends) runs.push(await runSize(folder, backend, template, n, args));
+  }
+  const domains: DomainsMeasure[] = [];
   if (args.domains > 0) {
-    log(`getPddDomains for ${args.domains} domains`);
-    domains = await measureGetPddDomains(folder, args.domains, args.latencyMs);
+    for (const backend of backends) {
+      log(`${backend.name}: getPddDomains for ${args.domains} domains`);
+      domains.push(await measureGetPddDomains(folder, backend, args.domains, args.latencyMs));
+    }
   }
 
   const out: string[] = [
     `# pulumi-yandex-pdd bench — latency ${args.latencyMs} ms per request, ${args.parallel} operations in flight`,
     `machine: ${host}`,
+    `load average at the end: ${loadAverage()}; bench wall time ${((performance.now() - benchStarted) / 60_000).toFixed(1)} min`,
     `command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
     "",
   ];
+  for (const backend of backends.filter((b) => b.api === "yandex360")) {
+    out.push(
+      `Yandex 360: DNS listings ask for ${YANDEX360_DNS_PAGE_SIZE} records a page; the emulator serves at most ${backend.emulatorMaxPerPage} (\`--y360-max-per-page\`), so a page holds ${backend.listPageSize} and a refresh's ideal is ⌈records in the zone / ${backend.listPageSize}⌉ ${backend.labels.list} calls (the zone: the N records and the domain's own MX, 2 NS and SPF TXT; Yandex 360 does not list SOA).`,
+      "",
+    );
+  }
   for (const run of runs) {
     out.push(
-      `## N = ${run.n} records in one domain`,
+      `## ${run.backend.name}, N = ${run.n} records in one domain`,
       "",
       "Engine path (the SDK's provider host over gRPC):",
       "",
@@ -314,15 +420,28 @@ async function main(): Promise<number> {
     if (run.control) {
       out.push("The same engine path with the ideal provider (no work, each step waits the latency):", "");
       out.push(controlTable(run), "");
+      out.push(
+        `PddDnsRecord over the ideal provider on the engine path (timed parts; medians of ${run.runs} runs, ranges over them):`,
+        "",
+      );
+      out.push(idealRatioTable(run), "");
+    }
+    if (run.engine.some((p) => p.cpuMs !== undefined)) {
+      out.push(
+        "CPU time per phase (user + system, every thread; ±10 ms a process), `PddDnsRecord` (real) and the ideal provider on the engine path, and the provider runtime in-process:",
+        "",
+        cpuTable(run),
+        "",
+      );
     }
     if (run.runtime) out.push("Provider runtime called in-process (no gRPC):", "", runtimeTable(run), "");
     if (run.baseline) out.push("Naive baseline versus the provider runtime (both in-process):", "");
     if (run.baseline) out.push(comparisonTable(run), "");
     out.push(...summaryLines(run), "");
   }
-  if (domains) {
+  for (const d of domains) {
     out.push(
-      `getPddDomains: ${domains.domains} domains → ${domains.calls} domain/domains calls (ideal ${domains.ideal}), ${domains.wallMs.toFixed(0)} ms`,
+      `getPddDomains (${d.api === "pdd" ? "PDD" : "Yandex 360"}): ${d.domains} domains → ${d.listCalls} ${d.label} calls, ${d.calls} in all (ideal ${d.ideal}: ${d.pageSize} a page), ${d.wallMs.toFixed(0)} ms`,
       "",
     );
   }

@@ -25,9 +25,13 @@ export function loadRuntime(programFolder: string): DnsRecordRuntime {
  */
 export async function runtimeDriver(
   rt: DnsRecordRuntime,
-  settings: { token: string; endpoint: string },
+  settings: { token: string; endpoint: string; config?: Record<string, string> },
 ): Promise<Driver> {
-  const config: Record<string, string> = { "pdd:token": settings.token, "pdd:endpoint": settings.endpoint };
+  const config: Record<string, string> = {
+    ...settings.config,
+    "pdd:token": settings.token,
+    "pdd:endpoint": settings.endpoint,
+  };
   await rt.configure({ config: { get: (key: string) => config[key] } } as Parameters<typeof rt.configure>[0]);
   return {
     async check(_urn, olds, news) {

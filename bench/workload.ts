@@ -1,5 +1,7 @@
 import { CheckFailedError, engineDelete, engineRefresh, unwrapSecrets, urn } from "../test/harness";
 import type { DiffResult, ProviderHost, Props, ResourceState } from "../test/harness";
+import type { BenchBackend } from "./backends";
+import type { CpuMeasure } from "./cpu";
 import type { EmulatorView } from "./emulatorProcess";
 import { StepExecutor } from "./pool";
 
@@ -18,6 +20,8 @@ export interface PhaseMeasure {
   totalCalls: number;
   /** The fewest requests the phase can be done with. */
   ideal: Record<string, number>;
+  /** Refresh only: the records a listing of the zone returns, which set its ideal on Yandex 360. */
+  listed?: number;
   idealTotal: number;
   /** The whole phase, from its first step to its last answer. */
   wallMs: number;
@@ -36,6 +40,8 @@ export interface PhaseMeasure {
   actions: Record<string, number>;
   /** Peak resident memory of the provider host during the phase (KiB), when measured. */
   hostPeakKb?: number;
+  /** CPU time each process spent in the phase, when measured. */
+  cpuMs?: CpuMeasure;
 }
 
 /** Per-phase hooks, e.g. to sample the provider host's memory. */
@@ -66,6 +72,8 @@ export interface Driver {
 
 export interface WorkloadOptions {
   emulator: EmulatorView;
+  /** The service the emulator is driven as: its endpoint labels and the cost of listing a zone. */
+  backend: BenchBackend;
   /** The domain all records live in (on the emulator's account). */
   domain: string;
   n: number;
@@ -85,20 +93,30 @@ export function updatedIndexes(n: number): Set<number> {
   return new Set(Array.from({ length: k }, (_, j) => Math.floor((j * n) / k)));
 }
 
-/** The fewest API calls of each phase for `n` records in one domain. */
-export function idealCalls(phase: PhaseName, n: number): Record<string, number> {
+/**
+ * The fewest API calls of each phase for `n` records in one domain on `backend`; a refresh reads a
+ * zone of `listed` records (the `n` and the domain's own), which takes one PDD `dns/list` or
+ * ⌈listed / page size⌉ Yandex 360 pages.
+ */
+export function idealCalls(
+  phase: PhaseName,
+  n: number,
+  backend: BenchBackend,
+  listed: number,
+): Record<string, number> {
+  const { labels } = backend;
   switch (phase) {
     case "create":
-      return { "dns/add": n };
+      return { [labels.add]: n };
     case "preview":
       return {};
     case "refresh":
     case "refresh-2":
-      return { "dns/list": 1 };
+      return { [labels.list]: backend.listCalls(listed) };
     case "update":
-      return { "dns/edit": updateCount(n) };
+      return { [labels.edit]: updateCount(n) };
     case "delete":
-      return { "dns/del": n };
+      return { [labels.del]: n };
   }
 }
 
@@ -138,24 +156,27 @@ export function boundedMs(measure: PhaseMeasure): number {
 
 /** Runs `body` as one phase: resets the emulator's counters first and reads them afterwards. */
 export async function measurePhase(
-  options: Pick<WorkloadOptions, "emulator" | "n" | "hooks">,
+  options: Pick<WorkloadOptions, "emulator" | "backend" | "domain" | "n" | "hooks">,
   phase: PhaseName,
   body: () => Promise<PhaseOutcome>,
 ): Promise<PhaseMeasure> {
-  const { emulator, n, hooks } = options;
+  const { emulator, backend, domain, n, hooks } = options;
+  // The zone a refresh lists, as it stands before the phase (read over IPC: not an API call).
+  const listed = phase.startsWith("refresh") ? backend.listed(await emulator.records(domain)) : 0;
   await emulator.resetStats();
   hooks?.before?.(phase);
   const started = performance.now();
   const { outcomes, planMs, applyMs } = await body();
   const wallMs = performance.now() - started;
   const stats = await emulator.stats();
-  const ideal = idealCalls(phase, n);
+  const ideal = idealCalls(phase, n, backend, listed);
   const measure: PhaseMeasure = {
     phase,
     calls: stats.requests.byEndpoint,
     totalCalls: stats.requests.total,
     ideal,
     idealTotal: sum(ideal),
+    ...(phase.startsWith("refresh") ? { listed } : {}),
     wallMs,
     ...(planMs === undefined ? {} : { planMs }),
     ...(applyMs === undefined ? {} : { applyMs }),

@@ -186,6 +186,27 @@ export function toDnsRecord(wire: WireRecord, type: Yandex360RecordType, zone: s
   return out;
 }
 
+/** Zones whose schemas are kept; past this many the cache starts over (a stack has a few zones). */
+const SCHEMA_CACHE_ZONES = 64;
+
+/**
+ * `build(zone)`, made once per zone. Building a zod object schema costs about 100 µs and its first
+ * parse compiles it (zod's JIT) on top, far more than parsing a small answer with a schema already
+ * built; a create or edit on Yandex 360 parsed its answer with a fresh schema every time.
+ */
+function perZone<T>(build: (zone: string) => T): (zone: string) => T {
+  const cache = new Map<string, T>();
+  return (zone) => {
+    let schema = cache.get(zone);
+    if (schema === undefined) {
+      if (cache.size >= SCHEMA_CACHE_ZONES) cache.clear();
+      schema = build(zone);
+      cache.set(zone, schema);
+    }
+    return schema;
+  };
+}
+
 /**
  * One record of `zone`: undefined when its type is not modelled (skipped by listings). The record
  * must be an object with a `type`; anything else fails.
@@ -205,9 +226,13 @@ export function recordSchema(zone: string) {
   });
 }
 
-/** `GET …/dns?page&perPage`: the envelope `{records, page, pages, perPage, total}`. */
+/** `GET …/dns?page&perPage`: the envelope `{records, page, pages, perPage, total}` (one schema per zone). */
 export function dnsPageSchema(zone: string) {
-  return z
+  return dnsPageSchemas(zone);
+}
+
+const dnsPageSchemas = perZone((zone: string) =>
+  z
     .object({
       records: z.array(recordSchema(zone)).nullish(),
       page: intOrZero,
@@ -226,16 +251,20 @@ export function dnsPageSchema(zone: string) {
         total: b.total,
         skipped: all.length - records.length,
       };
-    });
-}
+    }),
+);
 
 /**
  * A create or edit answer: the record when it carries an id and a modelled type, `{recordId}` when
  * it carries only an id (or a type this client does not recognise, like lego's stub), and `{}`
- * when it carries no id at all (an empty edit answer).
+ * when it carries no id at all (an empty edit answer). One schema per zone.
  */
 export function mutationAnswerSchema(zone: string) {
-  return z.preprocess(
+  return mutationAnswerSchemas(zone);
+}
+
+const mutationAnswerSchemas = perZone((zone: string) =>
+  z.preprocess(
     canonicalRecordId,
     z
       .looseObject({ recordId: intLike.optional() })
@@ -252,8 +281,8 @@ export function mutationAnswerSchema(zone: string) {
         }
         return { recordId: raw.recordId, record: toDnsRecord(parsed.data, type, zone) };
       }),
-  );
-}
+  ),
+);
 
 const domainCheck = z
   .object({ match: boolOrFalse, value: stringOrEmpty })

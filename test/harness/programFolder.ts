@@ -311,6 +311,28 @@ export function getProgramFolderInfo(): ProgramFolderInfo {
   return info;
 }
 
+/**
+ * Keeps `folder` from being removed as stale by a concurrent run's preparation while a long run (the
+ * bench: half an hour and more) still uses it: refreshes its marker now and every minute. Returns the
+ * function that stops it. A folder without a marker (one not made here) is left alone.
+ */
+export function keepProgramFolder(folder: string, everyMs = 60_000): () => void {
+  const marker = path.join(folder, READY_MARKER);
+  const touch = () => {
+    try {
+      if (!fs.existsSync(marker)) return;
+      const now = new Date();
+      fs.utimesSync(marker, now, now);
+    } catch {
+      // Removed after all, or not ours to touch: the next spawn in it reports that.
+    }
+  };
+  touch();
+  const timer = setInterval(touch, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** The program folder prepared by globalSetup: a directory where `pulumi-yandex-pdd` is installed. */
 export function getProgramFolder(): string {
   return getProgramFolderInfo().folder;

@@ -8,6 +8,7 @@ import type { PddEmulator, RawRecord, SeedRecord } from "../../src/emulator";
 import { startEmulator } from "../../src/emulator";
 import type { Answer } from "./apiClient";
 import { callRaw } from "./apiClient";
+import { note } from "../helpers/note";
 
 const FIXTURES = path.resolve(__dirname, "../../../shared/fixtures/pdd-recorded");
 const API_PREFIX = "/api2/admin/";
@@ -128,12 +129,13 @@ function keySetsByType(records: RawRecord[]): Record<string, string[]> {
         if (recorded.records !== undefined) {
           const actualRecords = actual.records!;
           // A few cassettes were re-recorded while other scenarios ran against the same zone, so a
-          // list may show records that this scenario never created. Those are set aside (visibly).
+          // list may show records that this scenario never created. Those are set aside (listed with
+          // PDD_TEST_VERBOSE=1).
           const outOfBand = recorded.records.filter(
             (record) => !seedIds.has(record.record_id) && !ids.has(record.record_id),
           );
           if (outOfBand.length > 0) {
-            console.warn(
+            note(
               `${where}: ${outOfBand.length} record(s) in the recorded list were created outside this scenario ` +
                 `(${outOfBand.map((record) => `${record.type} ${record.subdomain}`).join(", ")}); not expected from the emulator`,
             );

@@ -1,13 +1,15 @@
 /**
  * `pdd:operationTimeoutMs`: against an endpoint that accepts connections and never answers, every
  * provider operation ends at its overall deadline, whatever the per-request timeout, with a message
- * that names the endpoint, the elapsed time and the setting. The elapsed times are printed for the
- * record; the assertion is only that each operation ended, within the deadline plus a wide margin.
+ * that names the endpoint, the elapsed time and the setting. The elapsed times are printed with
+ * PDD_TEST_VERBOSE=1; the assertion is only that each operation ended, within the deadline plus a
+ * wide margin.
  */
 import { startEmulator } from "../../src/emulator";
 import type { PddEmulator } from "../../src/emulator";
 import { engineCreate, engineDelete, engineRefresh, engineUpdate, getProgramFolder, urn } from "../harness";
 import type { CapturedResource, ProviderHost, Props, ResourceState } from "../harness";
+import { note } from "../helpers/note";
 import { DNS_TYPE, TOKEN, captureProgram, configuredHost, inputsOf } from "./support";
 
 const DEADLINE_MS = 1500;
@@ -47,7 +49,7 @@ describe.each([
   });
 
   afterAll(async () => {
-    process.stderr.write(`[deadline ${api}] ${timings.join(", ")}\n`);
+    note(`[deadline ${api}] ${timings.join(", ")}`);
     await host?.close();
     await emulator?.close();
   });

@@ -4,7 +4,7 @@
  * One endpoint table; the handlers below it work on the shared EmulatorState. Latency, faults, the
  * request log and the statistics come from the plumbing both faces share (FaceHttp).
  * Where the live service's answer is unconfirmed, the choice made here is noted at the handler (and
- * in README.md, "The emulator").
+ * in docs/emulator.md).
  */
 import type * as http from "node:http";
 import type { FaceHttp } from "./httpPlumbing";

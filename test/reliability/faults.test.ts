@@ -26,7 +26,11 @@ import type { ClientEvent } from "./support";
 import { clearMessageProblems, clientEvents, identityKey, writeOutput } from "./support";
 
 const DOMAIN = "example.com";
-/** `PDD_FAULT_SEED` explores other fault sequences locally; CI and the docs use the default. */
+/**
+ * `PDD_FAULT_SEED` explores other fault sequences locally, and `PDD_Y360_PER_PAGE` makes the Yandex 360
+ * face serve DNS listings in pages of that size (a zone larger than the service's page); CI and the
+ * docs use the defaults (this seed; one page, as for PDD).
+ */
 const SEED = Number(process.env.PDD_FAULT_SEED ?? 20250607);
 /** A quarter of all requests, as the issue asks; then 60 %, which the retries and reconciliations can
  * no longer absorb, so steps fail and the reruns have to converge. */
@@ -374,7 +378,15 @@ describe.each(CASES)(
 
     beforeAll(async () => {
       cwd = getProgramFolder();
-      emulator = await startEmulator({ token: TOKEN, orgIds: [ORG_ID], domains: [DOMAIN], seed: SEED });
+      emulator = await startEmulator({
+        token: TOKEN,
+        orgIds: [ORG_ID],
+        domains: [DOMAIN],
+        seed: SEED,
+        ...(process.env.PDD_Y360_PER_PAGE
+          ? { yandex360DnsMaxPerPage: Number(process.env.PDD_Y360_PER_PAGE) }
+          : {}),
+      });
       seeded = JSON.parse(JSON.stringify(emulator.records(DOMAIN))) as RawRecord[];
       for (const version of [1, 2] as const) {
         programs.set(

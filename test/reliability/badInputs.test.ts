@@ -345,9 +345,11 @@ describe("bad inputs are refused at check or before any mutation, naming the fie
   const hosts = new Map<Api, ProviderHost>();
   const providers = new Map<Target, unknown>();
   const rows: Row[] = [];
-  // Paths and ports differ per machine and run; the test token is no business of the docs.
+  // Paths, ports and Yandex 360 request ids differ per machine and run; the test token is no
+  // business of the docs.
   const normalize = (text: string) =>
     text
+      .replace(/X-Request-Id: [^)\s]+/g, "X-Request-Id: <request id>")
       .split(cwd)
       .join("<program folder>")
       .split(emulator.url)

@@ -185,10 +185,12 @@ function differences(raw: RawRecord, want: Props): string[] {
 }
 
 const reports: string[] = [];
+/** Each finished case's whole-lifecycle figures, for the side-by-side summary. */
+const summaries: { title: string; rate: number; phases: PhaseFigures[] }[] = [];
 
 afterAll(() => {
   if (reports.length === 0) return;
-  const text = reports.join("\n\n");
+  const text = [summary(), ...reports].join("\n\n");
   process.stdout.write(`${text}\n`);
   writeOutput("fault-suite.md", `${text}\n`);
 });
@@ -494,6 +496,7 @@ describe.each(CASES)(
       expect(emulator.logo(DOMAIN)).toBeUndefined();
 
       reports.push(report(backend, FAULT_RATE, phases));
+      summaries.push({ title: `${backend.label} ${FAULT_RATE}`, rate: FAULT_RATE, phases });
 
       const faults = phases.reduce(
         (sum, p) => sum + Object.values(p.stats.faults).reduce((a, b) => a + b, 0),
@@ -507,6 +510,44 @@ describe.each(CASES)(
     }, 180_000);
   },
 );
+
+/** One column per backend and fault rate: the whole lifecycle's totals (the "all" rows below). */
+function summary(): string {
+  const total = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+  const sum = (phases: PhaseFigures[], f: (p: PhaseFigures) => number) =>
+    phases.reduce((all, p) => all + f(p), 0);
+  const rows: [string, (phases: PhaseFigures[]) => string | number][] = [
+    ["requests", (ph) => sum(ph, (p) => p.stats.requests.total)],
+    ["mutations applied", (ph) => sum(ph, (p) => p.stats.mutationsApplied)],
+    ...FAULT_KINDS.map((kind): [string, (phases: PhaseFigures[]) => number] => [
+      `faults: ${kind}`,
+      (ph) => sum(ph, (p) => p.stats.faults[kind]),
+    ]),
+    ["client retries", (ph) => sum(ph, (p) => total(p.retries))],
+    ["reconciliations", (ph) => sum(ph, (p) => total(p.unknownOutcomes))],
+    ["runs (5 phases)", (ph) => sum(ph, (p) => p.runs.length)],
+    [
+      "failed steps (partial)",
+      (ph) =>
+        `${sum(ph, (p) => p.runs.reduce((a, r) => a + r.failed, 0))} (${sum(ph, (p) => p.runs.reduce((a, r) => a + r.partial, 0))})`,
+    ],
+    [
+      "differences left",
+      (ph) => sum(ph, (p) => Object.values(p.differences ?? {}).reduce((a, n) => a + n, 0)),
+    ],
+    ["seconds", (ph) => sum(ph, (p) => p.seconds).toFixed(1)],
+  ];
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  // Each fault rate's backends next to each other (the sort is stable).
+  const cases = [...summaries].sort((a, b) => a.rate - b.rate);
+  return [
+    "### Side by side",
+    "",
+    line(["whole lifecycle", ...cases.map((c) => c.title)]),
+    line(Array.from({ length: cases.length + 1 }, () => "---")),
+    ...rows.map(([name, value]) => line([name, ...cases.map((c) => value(c.phases))])),
+  ].join("\n");
+}
 
 function report(backend: Backend, rate: number, phases: PhaseFigures[]): string {
   const kinds = FAULT_KINDS as readonly FaultKind[];

@@ -303,10 +303,20 @@ export class Yandex360Client {
   }
 
   /**
-   * Every DNS record of `domain` in organization `orgId`: pages 1…`pages`, asking for
-   * {@link YANDEX360_DNS_PAGE_SIZE} records a page and following a smaller `perPage` the service
-   * echoes. Records are deduplicated by id (keeping the first), in the service's order; records of
-   * a type this client does not model are left out.
+   * Every DNS record of `domain` in organization `orgId`, asking for {@link YANDEX360_DNS_PAGE_SIZE}
+   * records a page and following a smaller `perPage` the service echoes. Records are deduplicated by
+   * id (keeping the first), in the service's order; records of a type this client does not model
+   * are left out.
+   *
+   * Pages are offsets into a list ordered by record id, which other writers change while it is
+   * walked: a record deleted on an earlier page moves every later record one place towards page 1,
+   * and a walk from page 1 onwards then skips the record that crossed into a page already read. The
+   * provider decides on such listings whether its own add landed, whether a delete did, and whether
+   * a record still exists, so a skipped record would become a duplicate or an orphan. After page 1
+   * (which says how many pages there are) the walk therefore goes from the last page back to page 2
+   * and then reads page 1 again: a record that moves only towards page 1 cannot overtake a walk in
+   * that direction, so every record present for the whole listing is in it. (New records get larger
+   * ids, at the end.) A one-page zone costs one call, as before; a zone of `n` pages `n + 1`.
    */
   async listRecords(orgId: number, domain: string): Promise<DnsRecord[]> {
     checkOrgId(orgId);
@@ -336,10 +346,18 @@ export class Yandex360Client {
         out.push(r);
       }
     };
-    take(first.records);
-    for (let page = 2; page <= pages; page++) {
-      take((await this.listRecordsPage(orgId, domain, page, perPage)).records);
+    if (pages <= 1) {
+      take(first.records);
+      return out;
     }
+    const later: DnsRecord[][] = [];
+    for (let page = pages; page >= 2; page--) {
+      later[page] = (await this.listRecordsPage(orgId, domain, page, perPage)).records;
+    }
+    // Page 1 again, newest first: what moved into it while the later pages were read.
+    take((await this.listRecordsPage(orgId, domain, 1, perPage)).records);
+    take(first.records);
+    for (let page = 2; page <= pages; page++) take(later[page]!);
     return out;
   }
 

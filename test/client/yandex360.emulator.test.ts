@@ -152,7 +152,7 @@ describe("Yandex360Client against the emulator's Yandex 360 face", () => {
     expect(client.stats().byEndpoint["dns/list"]).toBe(2);
   });
 
-  test("a served maximum of 50 a page costs ⌈N/50⌉ calls", async () => {
+  test("a served maximum of 50 a page costs ⌈N/50⌉ + 1 calls (page 1 is read again last)", async () => {
     await emulator.close();
     emulator = await startEmulator({
       port: 0,
@@ -169,7 +169,7 @@ describe("Yandex360Client against the emulator's Yandex 360 face", () => {
     }
     const records = await client.listRecords(ORG, ZONE);
     expect(records).toHaveLength(120);
-    expect(client.stats().byEndpoint["dns/list"]).toBe(Math.ceil(120 / 50));
+    expect(client.stats().byEndpoint["dns/list"]).toBe(Math.ceil(120 / 50) + 1);
   });
 
   test("a foreign organization is 403 permission_denied naming pdd:orgId", async () => {

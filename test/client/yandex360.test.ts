@@ -107,19 +107,20 @@ describe("paging", () => {
     [0, 1],
     [1, 1],
     [1000, 1],
-    [1001, 2],
-    [2500, 3],
+    [1001, 3],
+    [2500, 4],
   ])("%i records cost %i call(s) at 1000 a page", async (count, calls) => {
     rig.server.setFallback(dnsZone(count));
     const records = await rig.client.listRecords(ORG, ZONE);
     expect(records).toHaveLength(count);
     expect(new Set(records.map((r) => r.recordId)).size).toBe(count);
+    // In the service's order, whatever order the pages were read in.
+    expect(records.map((r) => r.recordId)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     expect(rig.server.requests).toHaveLength(calls);
+    // Page 1 (how many pages), then the last back to page 2, then page 1 again.
+    const pages = calls === 1 ? [1] : [1, ...Array.from({ length: calls - 2 }, (_, i) => calls - 1 - i), 1];
     expect(rig.server.requests.map((r) => r.query)).toEqual(
-      Array.from({ length: calls }, (_, i) => ({
-        page: String(i + 1),
-        perPage: String(YANDEX360_DNS_PAGE_SIZE),
-      })),
+      pages.map((page) => ({ page: String(page), perPage: String(YANDEX360_DNS_PAGE_SIZE) })),
     );
     expect(rig.client.stats().byEndpoint).toEqual({ "dns/list": calls });
   });
@@ -128,23 +129,47 @@ describe("paging", () => {
     rig.server.setFallback(dnsZone(2500, { maxPerPage: 300 }));
     const records = await rig.client.listRecords(ORG, ZONE);
     expect(records).toHaveLength(2500);
-    expect(rig.server.requests).toHaveLength(Math.ceil(2500 / 300));
+    expect(rig.server.requests).toHaveLength(Math.ceil(2500 / 300) + 1);
     expect(rig.server.requests[0].query.perPage).toBe("1000");
     expect(rig.server.requests.slice(1).every((r) => r.query.perPage === "300")).toBe(true);
     // Not remembered: the next listing asks for the larger size again.
     await rig.client.listRecords(ORG, ZONE);
-    expect(rig.server.requests[9].query.perPage).toBe("1000");
+    expect(rig.server.requests[10].query.perPage).toBe("1000");
+  });
+
+  test("a record present for the whole listing is in it, though records before it are deleted meanwhile", async () => {
+    // 25 records, 10 a page; while the listing runs, other writers delete records 1 and 2 (each
+    // before one of the later page requests). Every later record moves towards page 1: a walk from
+    // page 1 onwards would skip record 11 and then 22 (each crossed into a page already read).
+    const zone = Array.from({ length: 25 }, (_, i) => wireA(i + 1));
+    let served = 0;
+    rig.server.setFallback((req) => {
+      if (served === 1 || served === 2) zone.shift(); // records 1, then 2, deleted by someone else
+      served++;
+      const page = Number(req.query.page);
+      return json({
+        records: zone.slice((page - 1) * 10, page * 10),
+        page,
+        pages: Math.ceil(zone.length / 10),
+        perPage: 10,
+        total: zone.length,
+      });
+    });
+    const listed = new Set((await rig.client.listRecords(ORG, ZONE)).map((r) => r.recordId));
+    const present = Array.from({ length: 23 }, (_, i) => i + 3); // 3…25: there from start to end
+    expect(present.filter((id) => !listed.has(id))).toEqual([]);
+    expect(rig.server.requests.map((r) => r.query.page)).toEqual(["1", "3", "2", "1"]);
   });
 
   test("a 400 at perPage 1000 falls back to 100 once, and the client remembers it", async () => {
     rig.server.setFallback(dnsZone(250, { refuseAbove: 100 }));
     const records = await rig.client.listRecords(ORG, ZONE);
     expect(records).toHaveLength(250);
-    expect(rig.server.requests.map((r) => r.query.perPage)).toEqual(["1000", "100", "100", "100"]);
+    expect(rig.server.requests.map((r) => r.query.perPage)).toEqual(["1000", "100", "100", "100", "100"]);
     expect(rig.client.dnsPageSize).toBe(100);
 
     await rig.client.listRecords(ORG, ZONE);
-    expect(rig.server.requests.slice(4).map((r) => r.query.perPage)).toEqual(["100", "100", "100"]);
+    expect(rig.server.requests.slice(5).map((r) => r.query.perPage)).toEqual(["100", "100", "100", "100"]);
   });
 
   test("a 400 that is not about the page size is thrown after one fallback attempt and not remembered", async () => {
@@ -156,15 +181,17 @@ describe("paging", () => {
   });
 
   test("records repeated across pages are listed once; unknown types (SOA) are skipped", async () => {
+    const first = json({
+      records: [wireA(1), wireA(2), { recordId: 99, type: "SOA", name: "@", ttl: 3600 }],
+      page: 1,
+      pages: 2,
+      perPage: 3,
+      total: 5,
+    });
     rig.server.enqueue(
-      json({
-        records: [wireA(1), wireA(2), { recordId: 99, type: "SOA", name: "@", ttl: 3600 }],
-        page: 1,
-        pages: 2,
-        perPage: 3,
-        total: 5,
-      }),
+      first,
       json({ records: [wireA(2), wireA(3)], page: 2, pages: 2, perPage: 3, total: 5 }),
+      first,
     );
     const records = await rig.client.listRecords(ORG, ZONE);
     expect(records.map((r) => r.recordId)).toEqual([1, 2, 3]);

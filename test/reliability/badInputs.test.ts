@@ -2,7 +2,9 @@
  * The bad-input table: invalid inputs of the three resources (through the provider host's Check, as
  * `pulumi preview` sends them), of `getPddDomains`, and of the configuration (through Check, or Create
  * for what only a deployment needs). Each must be refused at check or before any mutation, with a
- * message naming the field; nothing the service would reject on syntax may reach it.
+ * message naming the field; nothing the service would reject on syntax may reach it. DNS records are
+ * checked against both backends: a host configured for PDD and one for Yandex 360 (`pdd:api` =
+ * yandex360), which has CAA and `orgId` but no SOA.
  *
  * The table in docs/reliability.md is this test's output. When a message changes, regenerate it:
  * `PDD_UPDATE_DOCS=1 npx jest test/reliability/badInputs.test.ts`.
@@ -26,8 +28,13 @@ const FILES = ".tmp/bad-inputs";
 
 type Target = "PddDnsRecord" | "PddDomainLogo" | "PddImportCheck";
 
+type Api = "pdd" | "yandex360";
+const ORG_ID = 1234567;
+
 interface ResourceCase {
   target: Target;
+  /** The backend the provider host is configured for (default PDD). */
+  api?: Api;
   /** The valid inputs the case starts from. */
   base: Props;
   /** Replaces the valid base inputs; `undefined` removes a key. */
@@ -53,6 +60,7 @@ const SOA: Props = {
   adminMail: "hostmaster@example.com",
 };
 const TXT: Props = { domain: DOMAIN, type: "TXT", subdomain: "note", content: "hello" };
+const CAA: Props = { domain: DOMAIN, type: "CAA", subdomain: "@", tag: "issue", content: "letsencrypt.org" };
 const LOGO: Props = { domain: DOMAIN };
 const CHECK: Props = { domain: DOMAIN, server: "imap.example.net", method: "imap" };
 
@@ -61,6 +69,11 @@ const dns = (input: Props, field: string, base: Props = A): ResourceCase => ({
   base,
   input: { ...base, ...input },
   field,
+});
+/** A DNS record checked by a provider configured for Yandex 360. */
+const y360 = (input: Props, field: string, base: Props = A): ResourceCase => ({
+  ...dns(input, field, base),
+  api: "yandex360",
 });
 const logo = (input: Props, field: string): ResourceCase => ({
   target: "PddDomainLogo",
@@ -132,6 +145,30 @@ const RESOURCE_CASES: ResourceCase[] = [
   dns({ weight: 5 }, "weight", MX),
   dns({ adminMail: "hostmaster@example.com" }, "adminMail", TXT),
   dns({ adoptExisting: "yes" }, "adoptExisting"),
+  // What one backend has and the other has not.
+  dns({ type: "CAA", tag: "issue", content: "letsencrypt.org" }, "type"),
+  dns({ orgId: ORG_ID }, "orgId"),
+  y360({ type: "SOA", content: "ns1.example.net", adminMail: "hostmaster@example.com" }, "type"),
+  y360({ tag: "issue" }, "tag"),
+  // CAA (Yandex 360 only).
+  y360({ flag: 256 }, "flag", CAA),
+  y360({ flag: -1 }, "flag", CAA),
+  y360({ flag: 1.5 }, "flag", CAA),
+  y360({ flag: "critical" }, "flag", CAA),
+  y360({ tag: undefined }, "tag", CAA),
+  y360({ tag: "policy" }, "tag", CAA),
+  y360({ tag: 5 }, "tag", CAA),
+  y360({ content: undefined }, "content", CAA),
+  y360({ content: "" }, "content", CAA),
+  y360({ content: 'letsencrypt.org; "x"' }, "content", CAA),
+  y360({ content: "x".repeat(256) }, "content", CAA),
+  y360({ content: "letsencrypt.org\nevil" }, "content", CAA),
+  // orgId (Yandex 360 only).
+  y360({ orgId: 0 }, "orgId"),
+  y360({ orgId: -5 }, "orgId"),
+  y360({ orgId: 1.5 }, "orgId"),
+  y360({ orgId: "acme" }, "orgId"),
+  y360({ orgId: true }, "orgId"),
   logo({}, "file"),
   logo({ file: `${FILES}/logo.png`, contentBase64: PNG.toString("base64") }, "file"),
   logo({ file: `${FILES}/missing.png` }, "file"),
@@ -169,11 +206,18 @@ interface ConfigCase {
   env?: NodeJS.ProcessEnv;
   /** The setting the message must name. */
   field: RegExp;
+  /** Only a service can tell (a token it does not accept, an organization it does not let in): one request. */
+  asksService?: true;
 }
 
 const CONFIG_CASES: ConfigCase[] = [
   { title: "no token at all", config: {}, field: /pdd:token/ },
-  { title: "a wrong token", config: { "pdd:token": "wrong-token-1e9c" }, field: /pdd:token/ },
+  {
+    title: "a wrong token",
+    config: { "pdd:token": "wrong-token-1e9c" },
+    field: /pdd:token/,
+    asksService: true,
+  },
   { title: "a token with a line break", config: { "pdd:token": "abc\ndef" }, field: /pdd:token/ },
   { title: "a token with padding", config: { "pdd:token": " padded " }, field: /pdd:token/ },
   {
@@ -212,6 +256,42 @@ const CONFIG_CASES: ConfigCase[] = [
     config: { "pdd:token": TOKEN, "pdd:requestTimeoutMs": value },
     field: /pdd:requestTimeoutMs/,
   })),
+  // The backend and the Yandex 360 organization.
+  { title: "an unknown backend", config: { "pdd:token": TOKEN, "pdd:api": "yandex" }, field: /pdd:api/ },
+  {
+    title: "an unknown backend from PDD_API",
+    config: { "pdd:token": TOKEN },
+    env: { PDD_API: "360" },
+    field: /PDD_API/,
+  },
+  ...["acme", "0", "-5", "1.5"].map((value) => ({
+    title: `organization id ${JSON.stringify(value)}`,
+    config: { "pdd:token": TOKEN, "pdd:api": "yandex360", "pdd:orgId": value },
+    field: /pdd:orgId/,
+  })),
+  {
+    title: "organization id from YANDEX360_ORG_ID",
+    config: { "pdd:token": TOKEN, "pdd:api": "yandex360" },
+    env: { YANDEX360_ORG_ID: "12ab" },
+    field: /YANDEX360_ORG_ID/,
+  },
+  {
+    title: "an organization the token's user does not administer",
+    config: { "pdd:token": TOKEN, "pdd:api": "yandex360", "pdd:orgId": "7654321" },
+    field: /pdd:orgId/,
+    asksService: true,
+  },
+  {
+    title: "Yandex 360 without a token",
+    config: { "pdd:api": "yandex360", "pdd:orgId": String(ORG_ID) },
+    field: /pdd:token/,
+  },
+  {
+    title: "Yandex 360 with a wrong token",
+    config: { "pdd:token": "wrong-token-1e9c", "pdd:api": "yandex360", "pdd:orgId": String(ORG_ID) },
+    field: /pdd:token/,
+    asksService: true,
+  },
 ];
 
 const PAGE_SIZES: unknown[] = [0, 21, 1.5, "x", -1, "5", true];
@@ -261,12 +341,15 @@ function table(rows: Row[]): string {
 describe("bad inputs are refused at check or before any mutation, naming the field", () => {
   let emulator: PddEmulator;
   let cwd: string;
-  let host: ProviderHost;
+  /** Hosts configured for each backend (DNS record cases run on either). */
+  const hosts = new Map<Api, ProviderHost>();
   const providers = new Map<Target, unknown>();
   const rows: Row[] = [];
-  // Paths and ports differ per machine and run; the test token is no business of the docs.
+  // Paths, ports and Yandex 360 request ids differ per machine and run; the test token is no
+  // business of the docs.
   const normalize = (text: string) =>
     text
+      .replace(/X-Request-Id: [^)\s]+/g, "X-Request-Id: <request id>")
       .split(cwd)
       .join("<program folder>")
       .split(emulator.url)
@@ -279,7 +362,7 @@ describe("bad inputs are refused at check or before any mutation, naming the fie
 
   beforeAll(async () => {
     cwd = getProgramFolder();
-    emulator = await startEmulator({ token: TOKEN, domains: [DOMAIN] });
+    emulator = await startEmulator({ token: TOKEN, orgIds: [ORG_ID], domains: [DOMAIN] });
     const dir = path.join(cwd, FILES);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "logo.png"), PNG);
@@ -296,11 +379,20 @@ new pdd.PddImportCheck("c", ${JSON.stringify(CHECK)});`,
     providers.set("PddDnsRecord", inputsOf(resources, "r").__provider);
     providers.set("PddDomainLogo", inputsOf(resources, "l").__provider);
     providers.set("PddImportCheck", inputsOf(resources, "c").__provider);
-    host = await cli({ "pdd:token": TOKEN, "pdd:endpoint": emulator.url });
+    hosts.set("pdd", await cli({ "pdd:token": TOKEN, "pdd:endpoint": emulator.url }));
+    hosts.set(
+      "yandex360",
+      await cli({
+        "pdd:token": TOKEN,
+        "pdd:endpoint": emulator.url,
+        "pdd:api": "yandex360",
+        "pdd:orgId": String(ORG_ID),
+      }),
+    );
   }, 120_000);
 
   afterAll(async () => {
-    await host?.close();
+    await Promise.all([...hosts.values()].map((h) => h.close()));
     await emulator?.close();
   });
 
@@ -314,12 +406,16 @@ new pdd.PddImportCheck("c", ${JSON.stringify(CHECK)});`,
     emulator.resetStats();
     for (const c of RESOURCE_CASES) {
       const news = JSON.parse(JSON.stringify({ ...c.input, __provider: providers.get(c.target) })) as Props;
+      const host = hosts.get(c.api ?? "pdd")!;
       const { failures } = await host.check(`urn:pulumi:stack::project::${types[c.target]}::bad`, {}, news);
       const named = failures.filter((f) => f.property === c.field);
       expect([c.target, c.input, named.length > 0, failures]).toEqual([c.target, c.input, true, failures]);
       for (const f of failures) expect(f.reason.trim()).not.toBe("");
       rows.push({
-        target: c.target === "PddDnsRecord" ? `PddDnsRecord (${String(c.base.type)} base)` : c.target,
+        target:
+          c.target !== "PddDnsRecord"
+            ? c.target
+            : `PddDnsRecord${c.api === "yandex360" ? " on Yandex 360" : ""} (${String(c.base.type)} base)`,
         input: delta(c.base, c.input),
         refusedAt: "check",
         field: c.field,
@@ -372,8 +468,9 @@ new pdd.PddImportCheck("c", ${JSON.stringify(CHECK)});`,
   });
 
   it("refuses bad configuration at check, or at create before any mutation", async () => {
+    emulator.resetStats();
     const news = { ...TXT, __provider: providers.get("PddDnsRecord") };
-    const results: Row[] = [];
+    const results: { index: number; row: Row }[] = [];
     await pool(CONFIG_CASES, 4, async (c) => {
       const config: Props = { "pdd:endpoint": emulator.url, ...c.config };
       if (c.env?.PDD_ENDPOINT) delete config["pdd:endpoint"];
@@ -395,23 +492,27 @@ new pdd.PddImportCheck("c", ${JSON.stringify(CHECK)});`,
         const secret = c.config["pdd:token"];
         if (typeof secret === "string" && secret.trim() !== "") expect(message).not.toContain(secret.trim());
         results.push({
-          target: "configuration",
-          input: normalize(`${c.title}: ${shown({ ...c.config, ...c.env })}`),
-          refusedAt,
-          field: c.field.source,
-          message: normalize(message),
+          index: CONFIG_CASES.indexOf(c),
+          row: {
+            target: "configuration",
+            input: normalize(`${c.title}: ${shown({ ...c.config, ...c.env })}`),
+            refusedAt,
+            field: c.field.source,
+            message: normalize(message),
+          },
         });
       } finally {
         await configured.close();
       }
     });
-    // Only the wrong token reached the service (which refused it); nothing was changed.
+    // Only what the service alone can judge reached it, once each (refused, not retried); nothing was
+    // changed. Every other case made no API call at all.
+    expect(emulator.stats().requests.total).toBe(CONFIG_CASES.filter((c) => c.asksService).length);
     expect(emulator.stats().mutationsApplied).toBe(0);
     expect(emulator.records(DOMAIN).some((r) => r.content === TXT.content)).toBe(false);
-    const order = CONFIG_CASES.map((c) => c.title);
-    results.sort((a, b) => order.indexOf(a.input.split(":")[0]!) - order.indexOf(b.input.split(":")[0]!));
-    rows.push(...results);
-  });
+    results.sort((a, b) => a.index - b.index);
+    rows.push(...results.map((r) => r.row));
+  }, 180_000);
 
   it("matches the table in docs/reliability.md", () => {
     expect(rows.length).toBeGreaterThanOrEqual(60 + PAGE_SIZES.length + CONFIG_CASES.length);

@@ -6,6 +6,10 @@
  * failed, in a fresh CLI run (a fresh provider host), at most eight runs. In the end the service must
  * hold exactly the desired records and logo, and after destroy nothing but its own default records.
  *
+ * One suite, two backends: the same lifecycle runs against the emulator's PDD face (`/api2/admin/`)
+ * and its Yandex 360 face (`/directory/v1/`), with the stack minus what Yandex 360 lacks (the logo)
+ * plus two CAA records, whose changes are replacements (delete first).
+ *
  * Fault decisions are seeded; which request meets which fault still depends on the order concurrent
  * steps reach the emulator, so figures vary a little from run to run while the assertions do not.
  */
@@ -22,7 +26,12 @@ import type { ClientEvent } from "./support";
 import { clearMessageProblems, clientEvents, identityKey, writeOutput } from "./support";
 
 const DOMAIN = "example.com";
-const SEED = 20250607;
+/**
+ * `PDD_FAULT_SEED` explores other fault sequences locally, and `PDD_Y360_PER_PAGE` makes the Yandex 360
+ * face serve DNS listings in pages of that size (a zone larger than the service's page); CI and the
+ * docs use the defaults (this seed; one page, as for PDD).
+ */
+const SEED = Number(process.env.PDD_FAULT_SEED ?? 20250607);
 /** A quarter of all requests, as the issue asks; then 60 %, which the retries and reconciliations can
  * no longer absorb, so steps fail and the reruns have to converge. */
 const FAULT_RATES = [0.25, 0.6];
@@ -30,7 +39,43 @@ const REQUEST_TIMEOUT_MS = 1500;
 const HANG_MS = 2000;
 const PARALLEL = 10;
 const MAX_RUNS = 8;
-const MUTATIONS = new Set(["dns/add", "dns/edit", "dns/del", "domain/logo/set", "domain/logo/del"]);
+const ORG_ID = 1234567;
+
+/** A backend the suite runs against: how a stack selects it, and what its stack holds. */
+interface Backend {
+  api: "pdd" | "yandex360";
+  label: string;
+  /** Stack config beyond the token, endpoint and request timeout. */
+  config: Props;
+  /** Whether the stack has a `PddDomainLogo` (PDD only: Yandex 360 has no domain logos). */
+  logo: boolean;
+  /** Whether the stack has CAA records (Yandex 360 only: PDD has none). */
+  caa: boolean;
+  /** The client's labels of the mutations, for counting reconciliations. */
+  mutations: ReadonlySet<string>;
+}
+
+const BACKENDS: Backend[] = [
+  {
+    api: "pdd",
+    label: "PDD",
+    config: {},
+    logo: true,
+    caa: false,
+    mutations: new Set(["dns/add", "dns/edit", "dns/del", "domain/logo/set", "domain/logo/del"]),
+  },
+  {
+    api: "yandex360",
+    label: "Yandex 360",
+    config: { "pdd:api": "yandex360", "pdd:orgId": String(ORG_ID) },
+    logo: false,
+    caa: true,
+    mutations: new Set(["dns/create", "dns/edit", "dns/delete"]),
+  },
+];
+
+/** Records whose version-2 change is a replacement (a type change; any CAA change on Yandex 360). */
+const REPLACED = new Set(["cname-5", "aaaa-5", "caa-0", "caa-1"]);
 
 // A 1×1 PNG; version 2 appends bytes after IEND (still a PNG by its magic number, other sha256).
 const PNG = Buffer.from(
@@ -40,8 +85,11 @@ const PNG = Buffer.from(
 const LOGOS = { 1: PNG, 2: Buffer.concat([PNG, Buffer.from("version-2")]) } as const;
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
-/** The 50 records of the stack; version 2 changes 18 in place and replaces 2 (a type change). */
-function desiredRecords(version: 1 | 2): Record<string, Props> {
+/**
+ * The 50 records of the stack; version 2 changes 18 in place and replaces 2 (a type change). With
+ * `caa`, two CAA records more, both changed in version 2 (replaced, delete first).
+ */
+function desiredRecords(version: 1 | 2, caa: boolean): Record<string, Props> {
   const r: Record<string, Props> = {};
   const add = (name: string, args: Props) => (r[name] = { domain: DOMAIN, ...args });
   for (let i = 0; i < 20; i++)
@@ -74,15 +122,25 @@ function desiredRecords(version: 1 | 2): Record<string, Props> {
     add("cname-5", { type: "TXT", subdomain: "alias5", content: "was-a-cname" });
     add("aaaa-5", { type: "A", subdomain: "v6-5", content: "192.0.2.200" });
   }
+  if (caa) {
+    add("caa-0", { type: "CAA", subdomain: "@", tag: "issue", content: "letsencrypt.org" });
+    add("caa-1", { type: "CAA", subdomain: "@", tag: "issuewild", content: "letsencrypt.org" });
+    if (version === 2) {
+      r["caa-0"]!.content = "pki.goog";
+      r["caa-1"]!.flag = 128;
+    }
+  }
   return r;
 }
 
-function programFor(version: 1 | 2): string {
-  const lines = Object.entries(desiredRecords(version)).map(
+function programFor(version: 1 | 2, backend: Backend): string {
+  const lines = Object.entries(desiredRecords(version, backend.caa)).map(
     ([name, args]) => `new pdd.PddDnsRecord(${JSON.stringify(name)}, ${JSON.stringify(args)});`,
   );
-  const logo = { domain: DOMAIN, contentBase64: LOGOS[version].toString("base64") };
-  lines.push(`new pdd.PddDomainLogo("logo", ${JSON.stringify(logo)});`);
+  if (backend.logo) {
+    const logo = { domain: DOMAIN, contentBase64: LOGOS[version].toString("base64") };
+    lines.push(`new pdd.PddDomainLogo("logo", ${JSON.stringify(logo)});`);
+  }
   return lines.join("\n");
 }
 
@@ -119,21 +177,36 @@ function differences(raw: RawRecord, want: Props): string[] {
     expect("weight", raw.weight, want.weight);
     expect("port", raw.port, want.port);
   }
+  if (raw.type === "CAA") {
+    expect("flag", raw.flag, want.flag);
+    expect("tag", raw.tag, want.tag);
+  }
   return out;
 }
 
 const reports: string[] = [];
+/** Each finished case's whole-lifecycle figures, for the side-by-side summary. */
+const summaries: { title: string; rate: number; phases: PhaseFigures[] }[] = [];
 
 afterAll(() => {
   if (reports.length === 0) return;
-  const text = reports.join("\n\n");
+  const text = [summary(), ...reports].join("\n\n");
   process.stdout.write(`${text}\n`);
   writeOutput("fault-suite.md", `${text}\n`);
 });
 
-describe.each(FAULT_RATES)(
-  "fault suite at fault rate %p: 50 records and a logo, rerun like `pulumi up`",
-  (FAULT_RATE) => {
+const CASES = BACKENDS.flatMap((backend) =>
+  FAULT_RATES.map((rate) => ({
+    backend,
+    rate,
+    label: backend.label,
+    stack: backend.logo ? "50 records and a logo" : "52 records (2 CAA)",
+  })),
+);
+
+describe.each(CASES)(
+  "fault suite on $label at fault rate $rate: $stack, rerun like `pulumi up`",
+  ({ backend, rate: FAULT_RATE }) => {
     let emulator: PddEmulator;
     let cwd: string;
     let seeded: RawRecord[];
@@ -147,6 +220,7 @@ describe.each(FAULT_RATES)(
       startConfiguredHost({
         cwd,
         config: {
+          ...backend.config,
           "pdd:token": TOKEN,
           "pdd:endpoint": emulator.url,
           "pdd:requestTimeoutMs": String(REQUEST_TIMEOUT_MS),
@@ -222,7 +296,7 @@ describe.each(FAULT_RATES)(
       for (const event of events) {
         if (event.type === "retry")
           figures.retries[event.endpoint] = (figures.retries[event.endpoint] ?? 0) + 1;
-        if (event.type === "error" && event.outcomeUnknown && MUTATIONS.has(event.endpoint)) {
+        if (event.type === "error" && event.outcomeUnknown && backend.mutations.has(event.endpoint)) {
           figures.unknownOutcomes[event.endpoint] = (figures.unknownOutcomes[event.endpoint] ?? 0) + 1;
         }
       }
@@ -278,9 +352,11 @@ describe.each(FAULT_RATES)(
           report.seededChanged.push(identityKey(s));
         }
       }
-      const wantSha = sha256(LOGOS[version]);
-      if (emulator.logo(DOMAIN)?.sha256 !== wantSha) report.logo.push("service logo differs");
-      if (slots.get("logo")?.state?.outputs.sha256 !== wantSha) report.logo.push("state logo differs");
+      if (backend.logo) {
+        const wantSha = sha256(LOGOS[version]);
+        if (emulator.logo(DOMAIN)?.sha256 !== wantSha) report.logo.push("service logo differs");
+        if (slots.get("logo")?.state?.outputs.sha256 !== wantSha) report.logo.push("state logo differs");
+      } else if (emulator.logo(DOMAIN) !== undefined) report.logo.push("a logo on the service");
       return report;
     }
 
@@ -304,10 +380,21 @@ describe.each(FAULT_RATES)(
 
     beforeAll(async () => {
       cwd = getProgramFolder();
-      emulator = await startEmulator({ token: TOKEN, domains: [DOMAIN], seed: SEED });
+      emulator = await startEmulator({
+        token: TOKEN,
+        orgIds: [ORG_ID],
+        domains: [DOMAIN],
+        seed: SEED,
+        ...(process.env.PDD_Y360_PER_PAGE
+          ? { yandex360DnsMaxPerPage: Number(process.env.PDD_Y360_PER_PAGE) }
+          : {}),
+      });
       seeded = JSON.parse(JSON.stringify(emulator.records(DOMAIN))) as RawRecord[];
       for (const version of [1, 2] as const) {
-        programs.set(version, await captureProgram(cwd, programFor(version), { "pdd:token": TOKEN }));
+        programs.set(
+          version,
+          await captureProgram(cwd, programFor(version, backend), { "pdd:token": TOKEN }),
+        );
       }
       // Check makes no API call, so the desired (normalized) inputs come from the provider itself.
       const host = await cli();
@@ -331,7 +418,10 @@ describe.each(FAULT_RATES)(
     it("converges through create, update, refresh and destroy with zero duplicates, orphans or losses", async () => {
       const v1 = [...programs.get(1)!.values()];
       const v2 = programs.get(2)!;
-      expect(v1.filter((r) => r.type !== LOGO_TYPE)).toHaveLength(50);
+      const recordCount = backend.caa ? 52 : 50;
+      const resourceCount = recordCount + (backend.logo ? 1 : 0);
+      expect(v1.filter((r) => r.type !== LOGO_TYPE)).toHaveLength(recordCount);
+      expect(v1).toHaveLength(resourceCount);
 
       // 1. pulumi up: create all.
       const created = await phase("create", v1.map(slotFor), (host, slot) =>
@@ -339,20 +429,30 @@ describe.each(FAULT_RATES)(
       );
       // A create that ended as an unconfirmed add (a partial failure) is replaced by its rerun.
       expect([...created.operations.values()].filter((o) => o !== "create" && o !== "replace")).toEqual([]);
-      expect(created.operations.size).toBe(51);
+      expect(created.operations.size).toBe(resourceCount);
       expect(converged(created.figures, 1)).toEqual(EMPTY_REPORT);
 
-      // 2. pulumi up with a changed program: 18 in-place updates, 2 replacements, a new logo.
+      // 2. pulumi up with a changed program: 18 in-place updates, 2 replacements (4 with the CAA
+      // records), a new logo (on PDD).
       const idsBefore = new Map([...slots].map(([name, slot]) => [name, slot.state?.outputs.recordId]));
       const updated = await phase("update", [...v2.values()].map(slotFor), (host, slot) =>
         upResource(host, slot, v2.get(slot.name)!.inputs),
       );
-      // (A replacement whose old record's Delete failed shows as "same" in the rerun that deletes it.)
-      const ops = [...updated.operations.values()];
-      expect(ops.filter((o) => o !== "update" && o !== "replace" && o !== "same")).toEqual([]);
-      expect(ops.filter((o) => o === "update").length).toBeGreaterThanOrEqual(19); // 18 records + logo
+      // (A replacement whose old record's Delete failed shows as "same" in the rerun that deletes it;
+      // a delete-first replacement whose Create failed leaves nothing, and its rerun is a "create".)
+      const ops = [...updated.operations.entries()];
+      expect(
+        ops.filter(
+          ([name, o]) =>
+            !(o === "update" || o === "replace" || o === "same" || (o === "create" && REPLACED.has(name))),
+        ),
+      ).toEqual([]);
+      // 18 records (+ the logo)
+      expect(ops.filter(([, o]) => o === "update").length).toBeGreaterThanOrEqual(
+        18 + (backend.logo ? 1 : 0),
+      );
       for (const [name, slot] of slots) {
-        const replaced = name === "cname-5" || name === "aaaa-5";
+        const replaced = REPLACED.has(name);
         expect([name, slot.state?.outputs.recordId === idsBefore.get(name)]).toEqual([name, !replaced]);
       }
       expect(converged(updated.figures, 2)).toEqual(EMPTY_REPORT);
@@ -395,7 +495,8 @@ describe.each(FAULT_RATES)(
       expect(sortById(emulator.records(DOMAIN))).toEqual(sortById(seeded));
       expect(emulator.logo(DOMAIN)).toBeUndefined();
 
-      reports.push(report(FAULT_RATE, phases));
+      reports.push(report(backend, FAULT_RATE, phases));
+      summaries.push({ title: `${backend.label} ${FAULT_RATE}`, rate: FAULT_RATE, phases });
 
       const faults = phases.reduce(
         (sum, p) => sum + Object.values(p.stats.faults).reduce((a, b) => a + b, 0),
@@ -410,7 +511,45 @@ describe.each(FAULT_RATES)(
   },
 );
 
-function report(rate: number, phases: PhaseFigures[]): string {
+/** One column per backend and fault rate: the whole lifecycle's totals (the "all" rows below). */
+function summary(): string {
+  const total = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+  const sum = (phases: PhaseFigures[], f: (p: PhaseFigures) => number) =>
+    phases.reduce((all, p) => all + f(p), 0);
+  const rows: [string, (phases: PhaseFigures[]) => string | number][] = [
+    ["requests", (ph) => sum(ph, (p) => p.stats.requests.total)],
+    ["mutations applied", (ph) => sum(ph, (p) => p.stats.mutationsApplied)],
+    ...FAULT_KINDS.map((kind): [string, (phases: PhaseFigures[]) => number] => [
+      `faults: ${kind}`,
+      (ph) => sum(ph, (p) => p.stats.faults[kind]),
+    ]),
+    ["client retries", (ph) => sum(ph, (p) => total(p.retries))],
+    ["reconciliations", (ph) => sum(ph, (p) => total(p.unknownOutcomes))],
+    ["runs (5 phases)", (ph) => sum(ph, (p) => p.runs.length)],
+    [
+      "failed steps (partial)",
+      (ph) =>
+        `${sum(ph, (p) => p.runs.reduce((a, r) => a + r.failed, 0))} (${sum(ph, (p) => p.runs.reduce((a, r) => a + r.partial, 0))})`,
+    ],
+    [
+      "differences left",
+      (ph) => sum(ph, (p) => Object.values(p.differences ?? {}).reduce((a, n) => a + n, 0)),
+    ],
+    ["seconds", (ph) => sum(ph, (p) => p.seconds).toFixed(1)],
+  ];
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  // Each fault rate's backends next to each other (the sort is stable).
+  const cases = [...summaries].sort((a, b) => a.rate - b.rate);
+  return [
+    "### Side by side",
+    "",
+    line(["whole lifecycle", ...cases.map((c) => c.title)]),
+    line(Array.from({ length: cases.length + 1 }, () => "---")),
+    ...rows.map(([name, value]) => line([name, ...cases.map((c) => value(c.phases))])),
+  ].join("\n");
+}
+
+function report(backend: Backend, rate: number, phases: PhaseFigures[]): string {
   const kinds = FAULT_KINDS as readonly FaultKind[];
   const total = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
   const sum = (f: (p: PhaseFigures) => number) => phases.reduce((all, p) => all + f(p), 0);
@@ -420,9 +559,9 @@ function report(rate: number, phases: PhaseFigures[]): string {
   };
   const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
   const lines = [
-    `### Fault rate ${rate}`,
+    `### ${backend.label}, fault rate ${rate}`,
     "",
-    `Seed ${SEED}; fault rate ${rate} on every endpoint, kinds equally weighted; request timeout ${REQUEST_TIMEOUT_MS} ms, hang ${HANG_MS} ms; ${PARALLEL} steps in parallel; Node ${process.version}.`,
+    `${backend.label} face${backend.api === "yandex360" ? ` (\`pdd:api\` = yandex360, \`pdd:orgId\` = ${ORG_ID})` : ""}; seed ${SEED}; fault rate ${rate} on every endpoint, kinds equally weighted; request timeout ${REQUEST_TIMEOUT_MS} ms, hang ${HANG_MS} ms; ${PARALLEL} steps in parallel; Node ${process.version}.`,
     "",
     row([
       "phase",
@@ -478,7 +617,7 @@ function report(rate: number, phases: PhaseFigures[]): string {
   lines.push(
     "",
     `Client retries by endpoint (from the hosts' \`PDD_LOG=debug\` retry events): ${merged((p) => p.retries)}.`,
-    `Reconciliations: mutations whose outcome was unknown (client error events with \`outcomeUnknown\`), each settled by a fresh \`dns/list\` (DNS) or by re-sending (logo): ${merged((p) => p.unknownOutcomes)}.`,
+    `Reconciliations: mutations whose outcome was unknown (client error events with \`outcomeUnknown\`), each settled by a fresh listing${backend.logo ? " (DNS) or by re-sending (logo)" : ""}: ${merged((p) => p.unknownOutcomes)}.`,
     `Differences left are counted after each phase's last run: duplicates, orphans (records not in the state), lost (state records missing on the service), wrong values, resources missing from the state, unfinished (partial) resources, changed default records, logo mismatches; after destroy: resources left in the state, records left behind, changed default records, logo left.`,
     "",
   );

@@ -42,7 +42,16 @@ export interface HostOptions {
 /** A provider host configured as the engine configures it for one CLI invocation. */
 export async function startConfiguredHost(options: HostOptions): Promise<ProviderHost> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const key of ["PDD_TOKEN", "PDD_ENDPOINT", "PDD_REQUEST_TIMEOUT_MS", "PDD_LOG"]) {
+  // The host inherits the CLI's environment; keep the test runner's settings out unless a test sets them.
+  for (const key of [
+    "PDD_TOKEN",
+    "PDD_ENDPOINT",
+    "PDD_REQUEST_TIMEOUT_MS",
+    "PDD_LOG",
+    "PDD_API",
+    "YANDEX360_ORG_ID",
+    "YANDEX360_OAUTH_TOKEN",
+  ]) {
     if (options.env?.[key] === undefined) delete env[key];
   }
   const host = await startProviderHost({ cwd: options.cwd, env, callTimeoutMs: 120_000 });

@@ -14,11 +14,15 @@ export function writeOutput(file: string, text: string): string {
   return full;
 }
 
-/** The service's duplicate rule: type, name and content (names case- and trailing-dot-insensitive). */
+/**
+ * The service's duplicate rule: type, name and content (names case- and trailing-dot-insensitive);
+ * for CAA the flag and tag are part of the content.
+ */
 export function identityKey(record: RawRecord): string {
   const content = String(record.content);
   const normalized = record.type === "TXT" || record.type === "A" ? content : content.toLowerCase();
-  return `${record.type} ${String(record.subdomain).toLowerCase()} ${normalized.replace(/\.$/, "")}`;
+  const value = record.type === "CAA" ? `${record.flag} ${record.tag} ${normalized}` : normalized;
+  return `${record.type} ${String(record.subdomain).toLowerCase()} ${value.replace(/\.$/, "")}`;
 }
 
 /** A message the engine would print: it says what was being done, and is no stack trace. */

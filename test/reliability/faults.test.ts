@@ -24,6 +24,7 @@ import type { Operation, Slot, StepResult } from "./stack";
 import { destroyResource, refreshResource, runSteps, startConfiguredHost, upResource } from "./stack";
 import type { ClientEvent } from "./support";
 import { clearMessageProblems, clientEvents, identityKey, writeOutput } from "./support";
+import { note } from "../helpers/note";
 
 const DOMAIN = "example.com";
 /**
@@ -191,8 +192,9 @@ const summaries: { title: string; rate: number; phases: PhaseFigures[] }[] = [];
 afterAll(() => {
   if (reports.length === 0) return;
   const text = [summary(), ...reports].join("\n\n");
-  process.stdout.write(`${text}\n`);
-  writeOutput("fault-suite.md", `${text}\n`);
+  // The figures go to .tmp/ (and the terminal with PDD_TEST_VERBOSE=1); a passing run stays quiet.
+  const file = writeOutput("fault-suite.md", `${text}\n`);
+  note(`${text}\n(also in ${file})`);
 });
 
 const CASES = BACKENDS.flatMap((backend) =>

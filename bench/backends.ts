@@ -107,8 +107,13 @@ function yandex360(maxPerPage: number): BenchBackend {
     env: { PDD_API: "yandex360", YANDEX360_ORG_ID: String(ORG_ID) },
     emulator: { orgIds: [ORG_ID], yandex360DnsMaxPerPage: maxPerPage },
     listed: (records) => records.filter((r) => r.type !== "SOA").length,
-    // Pages 1…pages of `pageSize` (an empty zone still takes one call to find out).
-    listCalls: (listed) => Math.max(1, Math.ceil(listed / pageSize)),
+    // Every page of `pageSize` once (an empty zone still takes one call to find out), and page 1 a
+    // second time when there are several: the client reads 1, then the last page back to 2, then 1
+    // again, so a record that concurrent deletes move towards page 1 is never skipped.
+    listCalls: (listed) => {
+      const pages = Math.max(1, Math.ceil(listed / pageSize));
+      return pages === 1 ? 1 : pages + 1;
+    },
     domainsPageSize: 10,
     domainsLabel: "y360/domains/list",
     naiveClient(token, endpoint, dispatcher) {

@@ -96,7 +96,7 @@ export function updatedIndexes(n: number): Set<number> {
 /**
  * The fewest API calls of each phase for `n` records in one domain on `backend`; a refresh reads a
  * zone of `listed` records (the `n` and the domain's own), which takes one PDD `dns/list` or
- * ⌈listed / page size⌉ Yandex 360 pages.
+ * the Yandex 360 pages (⌈listed / page size⌉, plus page 1 read again when there are several).
  */
 export function idealCalls(
   phase: PhaseName,

@@ -96,19 +96,23 @@ export const FUNCTION_TOKENS = {
   getPddDkim: "pulumi-yandex-pdd:index:getPddDkim",
 } as const;
 
-/** Whether the program runs under `pulumi.runtime.setMocks` (also with another copy of the SDK loaded). */
-function underMocks(): boolean {
+/** The mocks of `pulumi.runtime.setMocks`, when the program runs under them (also with another copy of the SDK). */
+function installedMocks(): pulumi.runtime.Mocks | undefined {
   const monitor: unknown = pulumi.runtime.getMonitor();
-  return (
-    monitor instanceof MockMonitor ||
-    (monitor as { constructor?: { name?: string } } | undefined)?.constructor?.name === "MockMonitor"
-  );
+  if (monitor instanceof MockMonitor) return monitor.mocks;
+  const duck = monitor as { constructor?: { name?: string }; mocks?: pulumi.runtime.Mocks } | undefined;
+  return duck?.constructor?.name === "MockMonitor" ? duck.mocks : undefined;
 }
 
-/** Runs `real`, or under mocks asks the mocks' `call` for the result of `token` with `args`. */
+/**
+ * Runs `real`, or under mocks asks the mocks' `call` for the result of `token` with `args`. The mocks
+ * are asked directly rather than through `pulumi.runtime.invoke`, which under mocks drops the message
+ * of an error the mock throws; so a test sees exactly what its mock returned or threw.
+ */
 export async function invokeOrMock<T>(token: string, args: object, real: () => Promise<T>): Promise<T> {
-  if (!underMocks()) return real();
-  return (await pulumi.runtime.invoke(token, { ...args })) as T;
+  const mocks = installedMocks();
+  if (!mocks) return real();
+  return (await mocks.call({ token, inputs: { ...args }, provider: "" })) as T;
 }
 
 /**

@@ -21,11 +21,13 @@ const PARALLEL = 16;
 /**
  * The emulator's Yandex 360 face serves at most this many DNS records a page here, so a listing
  * takes several pages: the 12 records and the domain's own MX, 2 NS and SPF TXT (Yandex 360 does not
- * list SOA) are 16 records, ⌈16 / 5⌉ = 4 pages.
+ * list SOA) are 16 records, ⌈16 / 5⌉ = 4 pages, read in 5 requests (page 1 is read again last, so
+ * concurrent deletes cannot make the walk skip a record).
  */
 const Y360_MAX_PER_PAGE = 5;
 const Y360_LISTED = N + 4;
 const Y360_PAGES = 4;
+const Y360_LIST_CALLS = Y360_PAGES + 1;
 
 type Expected = Record<PhaseName, { calls: Record<string, number>; actions: Record<string, number> }>;
 
@@ -51,7 +53,7 @@ const CASES = [
   {
     name: `Yandex 360 (${Y360_MAX_PER_PAGE} records a DNS page)`,
     backend: benchBackend("yandex360", Y360_MAX_PER_PAGE),
-    listCalls: Y360_PAGES,
+    listCalls: Y360_LIST_CALLS,
     listed: Y360_LISTED,
   },
 ];

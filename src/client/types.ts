@@ -8,6 +8,10 @@ export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV",
 
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
+/** CAA property tags (RFC 8659) the services accept. */
+export const CAA_TAGS = ["issue", "issuewild", "iodef"] as const;
+export type CaaTag = (typeof CAA_TAGS)[number];
+
 /** Record types the PDD DNS editor supports. */
 export type PddRecordType = Exclude<DnsRecordType, "CAA">;
 

@@ -34,6 +34,7 @@ import type {
   Yandex360Organization,
   Yandex360RecordsPage,
 } from "./types";
+import { YANDEX360_RECORD_TYPES } from "./types";
 import {
   dkimSchema,
   dnsPageSchema,
@@ -139,7 +140,7 @@ export function yandex360RecordBody(params: RecordFields): Record<string, unknow
   const type = yandex360RecordType(params.type);
   if (type === undefined) {
     throw new PddConfigError(
-      `Yandex 360 has no ${JSON.stringify(params.type)} records; it supports ${["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "CAA"].join(", ")}.`,
+      `Yandex 360 has no ${JSON.stringify(params.type)} records; it supports ${YANDEX360_RECORD_TYPES.join(", ")}.`,
       { setting: "type" },
     );
   }

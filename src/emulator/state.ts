@@ -8,33 +8,20 @@ import { createHash, generateKeyPairSync } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 
-/** Every type the state can hold: PDD had SOA (no CAA), Yandex 360 has CAA (no SOA). */
-export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "SOA", "CAA"] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
-/** The types the PDD face knows; it neither lists nor accepts CAA. */
-export const PDD_RECORD_TYPES: readonly RecordType[] = [
-  "A",
-  "AAAA",
-  "CNAME",
-  "MX",
-  "NS",
-  "TXT",
-  "SRV",
-  "SOA",
-];
-/** The types the Yandex 360 face knows; it neither lists nor accepts SOA. */
-export const YANDEX360_RECORD_TYPES: readonly RecordType[] = [
-  "A",
-  "AAAA",
-  "CNAME",
-  "MX",
-  "TXT",
-  "SRV",
-  "NS",
-  "CAA",
-];
-export const CAA_TAGS = ["issue", "issuewild", "iodef"] as const;
-export type CaaTag = (typeof CAA_TAGS)[number];
+/**
+ * Every type the state can hold (PDD had SOA and no CAA, Yandex 360 has CAA and no SOA), each face's
+ * types and the CAA tags: the package's one list of each, in src/client/types.ts.
+ */
+export {
+  CAA_TAGS,
+  DNS_RECORD_TYPES as RECORD_TYPES,
+  PDD_RECORD_TYPES,
+  YANDEX360_RECORD_TYPES,
+} from "../client/types";
+export type { CaaTag, DnsRecordType as RecordType } from "../client/types";
+import type { CaaTag, DnsRecordType as RecordType } from "../client/types";
+import { CAA_TAGS, DNS_RECORD_TYPES as RECORD_TYPES, PDD_RECORD_TYPES } from "../client/types";
+
 /** The organization every domain is in unless told otherwise (the id the Yandex 360 recordings use). */
 export const DEFAULT_ORG_ID = 1234567;
 

@@ -2,7 +2,7 @@ import { isIPv4 } from "node:net";
 import type { BackendTraits } from "../backends/traits";
 import { BACKEND_TRAITS, unsupportedTypeReason } from "../backends/traits";
 import type { AddRecordParams, DnsRecord, DnsRecordType, EditRecordParams } from "../client/types";
-import { DNS_RECORD_TYPES } from "../client/types";
+import { CAA_TAGS, DNS_RECORD_TYPES } from "../client/types";
 import {
   absoluteHostName,
   canonicalIPv6,
@@ -19,8 +19,6 @@ import { z } from "zod";
 
 /** Every record type the package knows; each backend manages a subset ({@link BackendTraits.recordTypes}). */
 export const RECORD_TYPES: readonly DnsRecordType[] = DNS_RECORD_TYPES;
-/** CAA property tags (RFC 8659) the services accept. */
-export const CAA_TAGS = ["issue", "issuewild", "iodef"] as const;
 export const DEFAULT_CAA_FLAG = 0;
 export const DEFAULT_TTL = 21600;
 export const DEFAULT_PRIORITY = 10;

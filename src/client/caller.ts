@@ -61,6 +61,20 @@ export function excerpt(body: string, secret: string): string {
   return redactSecret(cut, secret);
 }
 
+/**
+ * A response body as text (byte-order mark stripped) and its JSON, when it parses: both services
+ * answer JSON whatever their Content-Type says, so the body decides.
+ */
+export function readJson(raw: RawResponse): { text: string; json: unknown; jsonOk: boolean } {
+  const text = raw.body.replace(/^\uFEFF/, "");
+  if (text.trim() === "") return { text, json: undefined, jsonOk: false };
+  try {
+    return { text, json: JSON.parse(text) as unknown, jsonOk: true };
+  } catch {
+    return { text, json: undefined, jsonOk: false };
+  }
+}
+
 export interface ApiCallerOptions {
   /** Parsed and checked (see assertSafeEndpoint). */
   endpoint: URL;

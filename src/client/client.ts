@@ -7,7 +7,7 @@ import {
   redactDeep,
   redactSecret,
 } from "./errors";
-import { ApiCaller, assertUsableToken, excerpt } from "./caller";
+import { ApiCaller, assertUsableToken, excerpt, readJson } from "./caller";
 import type { CallSpec } from "./caller";
 import { parseRetryAfter } from "./retry";
 import {
@@ -256,17 +256,7 @@ export class PddClient {
    * envelope and is not a 429/5xx (those are transport conditions that drive retries).
    */
   private decode(endpoint: PddEndpoint, raw: RawResponse): unknown {
-    const text = raw.body.replace(/^\uFEFF/, "");
-    let json: unknown;
-    let jsonOk = false;
-    if (text.trim() !== "") {
-      try {
-        json = JSON.parse(text);
-        jsonOk = true;
-      } catch {
-        jsonOk = false;
-      }
-    }
+    const { text, json, jsonOk } = readJson(raw);
     const { status } = raw;
     if (status < 200 || status >= 300) {
       if (jsonOk && status !== 429 && status < 500) {

@@ -4,7 +4,7 @@
  * attempt loop and error types with {@link PddClient}; see /shared/reference/yandex360-api.md.
  */
 import type { z } from "zod";
-import { ApiCaller, assertUsableToken, excerpt } from "./caller";
+import { ApiCaller, assertUsableToken, excerpt, readJson } from "./caller";
 import type { CallSpec } from "./caller";
 import {
   PddConfigError,
@@ -526,19 +526,9 @@ export class Yandex360Client {
    */
   private decode(spec: Y360Call<unknown>, raw: RawResponse): unknown {
     const { endpoint } = spec;
-    const text = raw.body.replace(/^\uFEFF/, "");
+    const { text, json, jsonOk } = readJson(raw);
     const requestId = raw.requestId !== undefined ? redactSecret(raw.requestId, this.#token) : undefined;
     const rid = requestId !== undefined ? ` (X-Request-Id: ${requestId})` : "";
-    let json: unknown;
-    let jsonOk = false;
-    if (text.trim() !== "") {
-      try {
-        json = JSON.parse(text);
-        jsonOk = true;
-      } catch {
-        jsonOk = false;
-      }
-    }
     const { status } = raw;
     if (status < 200 || status >= 300) {
       if (jsonOk && status !== 429 && status >= 400 && status < 500) {

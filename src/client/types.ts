@@ -222,39 +222,8 @@ export interface ApiClientStats {
 
 export type PddClientStats = ApiClientStats;
 
-export interface PddClientOptions {
-  token: string;
-  /** Default "https://pddimp.yandex.ru". Plain http is allowed only for loopback hosts. */
-  endpoint?: string;
-  /** Injected transport; by default the client owns a keep-alive pool for the endpoint's origin. */
-  dispatcher?: Dispatcher;
-  /** Default 10_000. Applies to the client's own pool only. */
-  connectTimeoutMs?: number;
-  /** Headers timeout and body (idle) timeout, default 30_000. */
-  requestTimeoutMs?: number;
-  /**
-   * The abort signal of the operation a call belongs to (an overall deadline), read at each call:
-   * when it fires, the request in flight is aborted and no retry is sent.
-   */
-  operationSignal?: () => AbortSignal | undefined;
-  retry?: PddRetryOptions;
-  onEvent?: (event: PddClientEvent) => void;
-  /** Jitter source in [0, 1); tests pass a fixed one. */
-  random?: () => number;
-}
-
-/**
- * The Yandex 360 client's method labels, used in messages, events and {@link ApiClientStats}
- * (they never contain the organization id, domain or record id of a call).
- */
-export type Yandex360Endpoint =
-  "org/list" | "domains/list" | "domains/dkim" | "dns/list" | "dns/create" | "dns/edit" | "dns/delete";
-
-export interface Yandex360ClientOptions {
-  /** An OAuth token, sent as `Authorization: OAuth <token>`. */
-  token: string;
-  /** Default "https://api360.yandex.net". Plain http is allowed only for loopback hosts. */
-  endpoint?: string;
+/** What both API clients take; each client's options add its token and default endpoint. */
+export interface ApiClientOptions {
   /** Injected transport; by default the client owns a keep-alive pool for the endpoint's origin. */
   dispatcher?: Dispatcher;
   /** Default 10_000. Applies to the client's own pool only. */
@@ -270,6 +239,26 @@ export interface Yandex360ClientOptions {
   onEvent?: (event: ApiClientEvent) => void;
   /** Jitter source in [0, 1); tests pass a fixed one. */
   random?: () => number;
+}
+
+export interface PddClientOptions extends ApiClientOptions {
+  token: string;
+  /** Default "https://pddimp.yandex.ru". Plain http is allowed only for loopback hosts. */
+  endpoint?: string;
+}
+
+/**
+ * The Yandex 360 client's method labels, used in messages, events and {@link ApiClientStats}
+ * (they never contain the organization id, domain or record id of a call).
+ */
+export type Yandex360Endpoint =
+  "org/list" | "domains/list" | "domains/dkim" | "dns/list" | "dns/create" | "dns/edit" | "dns/delete";
+
+export interface Yandex360ClientOptions extends ApiClientOptions {
+  /** An OAuth token, sent as `Authorization: OAuth <token>`. */
+  token: string;
+  /** Default "https://api360.yandex.net". Plain http is allowed only for loopback hosts. */
+  endpoint?: string;
 }
 
 /** An organization as `GET /directory/v1/org` lists it. */
